@@ -1,0 +1,322 @@
+// EventLoop: epoll dispatch with generation-checked registrations, an ordered timer map, deferred
+// tasks, an eventfd for cross-thread stop and a signalfd for signals.
+#include "reactor/event_loop.h"
+
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+
+namespace reactor {
+
+int64_t MonotonicNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // cannot fail for CLOCK_MONOTONIC
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+namespace {
+
+// epoll's 64-bit user data carries the fd and its registration generation.
+uint64_t PackEventData(int fd, uint32_t generation) {
+  return (uint64_t{generation} << 32) | static_cast<uint32_t>(fd);
+}
+int UnpackFd(uint64_t data) { return static_cast<int>(data & 0xffffffffu); }
+uint32_t UnpackGeneration(uint64_t data) { return static_cast<uint32_t>(data >> 32); }
+
+}  // namespace
+
+// Wakes the loop from other threads: Stop() writes, the loop reads.
+class EventLoop::Wakeup : public EventHandler {
+ public:
+  explicit Wakeup(int fd) : fd_(fd) {}
+  ~Wakeup() { close(fd_); }
+  int fd() const { return fd_; }
+
+  void Notify() {
+    const uint64_t one = 1;
+    // EAGAIN means the counter is saturated, which is a pending wakeup all the same.
+    while (write(fd_, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+  }
+
+  void OnEvents(uint32_t) override {
+    uint64_t count;
+    while (read(fd_, &count, sizeof count) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  const int fd_;
+};
+
+class EventLoop::SignalWatcher : public EventHandler {
+ public:
+  SignalWatcher(int fd, absl::AnyInvocable<void(int)> callback)
+      : fd_(fd), callback_(std::move(callback)) {}
+  ~SignalWatcher() { close(fd_); }
+  int fd() const { return fd_; }
+
+  void OnEvents(uint32_t) override {
+    // Drain a bounded number per wakeup; the level-triggered loop brings us back for more.
+    for (int i = 0; i < 16; ++i) {
+      signalfd_siginfo info;
+      const ssize_t n = read(fd_, &info, sizeof info);
+      if (n != static_cast<ssize_t>(sizeof info)) return;  // EAGAIN: nothing pending
+      callback_(static_cast<int>(info.ssi_signo));
+    }
+  }
+
+ private:
+  const int fd_;
+  absl::AnyInvocable<void(int)> callback_;
+};
+
+absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create() {
+  const int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd < 0) return absl::ErrnoToStatus(errno, "epoll_create1");
+  std::unique_ptr<EventLoop> loop(new EventLoop(epoll_fd));
+
+  const int event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (event_fd < 0) return absl::ErrnoToStatus(errno, "eventfd");
+  loop->wakeup_ = std::make_unique<Wakeup>(event_fd);
+  if (absl::Status s = loop->Add(event_fd, EPOLLIN, loop->wakeup_.get()); !s.ok()) return s;
+  return loop;
+}
+
+EventLoop::EventLoop(int epoll_fd) : epoll_fd_(epoll_fd), ready_(kMaxEventsPerWait) {
+  now_nanos_ = MonotonicNanos();
+}
+
+EventLoop::~EventLoop() {
+  signal_watcher_.reset();
+  wakeup_.reset();
+  close(epoll_fd_);
+}
+
+absl::Status EventLoop::Add(int fd, uint32_t events, EventHandler* handler) {
+  if (fd < 0) return absl::InvalidArgumentError("EventLoop::Add: negative fd");
+  if (static_cast<size_t>(fd) >= registrations_.size()) {
+    registrations_.resize(std::max<size_t>(fd + 1, registrations_.size() * 2));
+  }
+  Registration& reg = registrations_[fd];
+  if (reg.handler != nullptr) {
+    return absl::AlreadyExistsError(absl::StrCat("EventLoop::Add: fd ", fd, " is registered"));
+  }
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = PackEventData(fd, reg.generation);
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(ADD, fd ", fd, ")"));
+  }
+  reg.handler = handler;
+  reg.events = events;
+  return absl::OkStatus();
+}
+
+absl::Status EventLoop::Modify(int fd, uint32_t events) {
+  if (!IsRegistered(fd)) {
+    return absl::NotFoundError(absl::StrCat("EventLoop::Modify: fd ", fd, " is not registered"));
+  }
+  Registration& reg = registrations_[fd];
+  if (reg.events == events) return absl::OkStatus();
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = PackEventData(fd, reg.generation);
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(MOD, fd ", fd, ")"));
+  }
+  reg.events = events;
+  return absl::OkStatus();
+}
+
+absl::Status EventLoop::Remove(int fd) {
+  if (!IsRegistered(fd)) {
+    return absl::NotFoundError(absl::StrCat("EventLoop::Remove: fd ", fd, " is not registered"));
+  }
+  Registration& reg = registrations_[fd];
+  reg.handler = nullptr;
+  reg.events = 0;
+  ++reg.generation;  // any event for the old registration still in `ready_` is now stale
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(DEL, fd ", fd, ")"));
+  }
+  return absl::OkStatus();
+}
+
+bool EventLoop::IsRegistered(int fd) const {
+  return fd >= 0 && static_cast<size_t>(fd) < registrations_.size() &&
+         registrations_[fd].handler != nullptr;
+}
+
+uint32_t EventLoop::InterestOf(int fd) const {
+  return IsRegistered(fd) ? registrations_[fd].events : 0;
+}
+
+TimerId EventLoop::RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback) {
+  return AddTimer(absl::ToInt64Nanoseconds(delay), 0, std::move(callback));
+}
+
+TimerId EventLoop::RunEvery(absl::Duration interval, absl::AnyInvocable<void()> callback) {
+  const int64_t nanos = std::max<int64_t>(1, absl::ToInt64Nanoseconds(interval));
+  return AddTimer(nanos, nanos, std::move(callback));
+}
+
+TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
+                            absl::AnyInvocable<void()> callback) {
+  // Measured from the present, not from the start of the iteration, so a timer set late in a
+  // long iteration is not early.
+  const int64_t deadline = MonotonicNanos() + std::max<int64_t>(0, delay_nanos);
+  const TimerId id = next_timer_id_++;
+  timers_.emplace(TimerKey{deadline, id}, Timer{std::move(callback), interval_nanos});
+  timer_deadlines_.emplace(id, deadline);
+  return id;
+}
+
+bool EventLoop::Cancel(TimerId id) {
+  if (id == running_timer_) {
+    if (running_timer_cancelled_) return false;
+    running_timer_cancelled_ = true;
+    return true;
+  }
+  auto it = timer_deadlines_.find(id);
+  if (it == timer_deadlines_.end()) return false;
+  timers_.erase(TimerKey{it->second, id});
+  timer_deadlines_.erase(it);
+  return true;
+}
+
+void EventLoop::Defer(absl::AnyInvocable<void()> task) { deferred_.push_back(std::move(task)); }
+
+absl::Status EventLoop::HandleSignals(std::initializer_list<int> signals,
+                                      absl::AnyInvocable<void(int)> callback) {
+  if (signal_watcher_ != nullptr) {
+    return absl::FailedPreconditionError("EventLoop::HandleSignals: already handling signals");
+  }
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : signals) sigaddset(&mask, sig);
+  // Blocked, so the default action (terminate) never runs and the signal waits in the signalfd.
+  if (const int err = pthread_sigmask(SIG_BLOCK, &mask, nullptr); err != 0) {
+    return absl::ErrnoToStatus(err, "pthread_sigmask");
+  }
+  const int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "signalfd");
+  auto watcher = std::make_unique<SignalWatcher>(fd, std::move(callback));
+  if (absl::Status s = Add(fd, EPOLLIN, watcher.get()); !s.ok()) return s;
+  signal_watcher_ = std::move(watcher);
+  return absl::OkStatus();
+}
+
+void EventLoop::Stop() {
+  stop_requested_.store(true, std::memory_order_release);
+  wakeup_->Notify();
+}
+
+absl::Status EventLoop::Run() {
+  // The shape of one iteration: wait (until the next timer at most), dispatch I/O, fire due
+  // timers, run deferred tasks (closes and frees requested by handlers), check for stop.
+  while (!stop_requested_.load(std::memory_order_acquire)) {
+    ++iterations_;
+    const int ready = Wait();
+    now_nanos_ = MonotonicNanos();
+    if (ready < 0) {
+      if (ready == -EINTR) {
+        ++interrupted_waits_;
+        continue;
+      }
+      return absl::ErrnoToStatus(-ready, "epoll_wait");
+    }
+    Dispatch(ready);
+    RunExpiredTimers();
+    RunDeferredTasks();
+  }
+  stop_requested_.store(false, std::memory_order_relaxed);  // Run() may be entered again
+  RunDeferredTasks();
+  return absl::OkStatus();
+}
+
+int EventLoop::Wait() {
+  // Sleep until the earliest timer; not at all if tasks are waiting.
+  int64_t timeout_nanos = -1;
+  if (!deferred_.empty()) {
+    timeout_nanos = 0;
+  } else if (!timers_.empty()) {
+    timeout_nanos = std::max<int64_t>(0, timers_.begin()->first.first - MonotonicNanos());
+  }
+  int n;
+  if (use_epoll_pwait2_) {
+    // Nanosecond timeouts, so fixed-rate timers are not rounded up to whole milliseconds.
+    timespec ts{static_cast<time_t>(timeout_nanos / 1'000'000'000),
+                static_cast<long>(timeout_nanos % 1'000'000'000)};
+    n = epoll_pwait2(epoll_fd_, ready_.data(), kMaxEventsPerWait,
+                     timeout_nanos < 0 ? nullptr : &ts, nullptr);
+    if (n < 0 && errno == ENOSYS) {
+      use_epoll_pwait2_ = false;  // kernels before 5.11
+      return Wait();
+    }
+  } else {
+    // Rounded up: waking early would only spin until the deadline.
+    const int timeout_ms =
+        timeout_nanos < 0
+            ? -1
+            : static_cast<int>(std::min<int64_t>((timeout_nanos + 999'999) / 1'000'000,
+                                                 std::numeric_limits<int>::max()));
+    n = epoll_wait(epoll_fd_, ready_.data(), kMaxEventsPerWait, timeout_ms);
+  }
+  return n < 0 ? -errno : n;
+}
+
+void EventLoop::Dispatch(int ready) {
+  for (int i = 0; i < ready; ++i) {
+    const uint64_t data = ready_[i].data.u64;
+    const int fd = UnpackFd(data);
+    // Re-read the registration for every event: an earlier handler in this batch may have
+    // removed this fd, and a newer object may have been registered under the same number.
+    if (!IsRegistered(fd)) continue;
+    const Registration& reg = registrations_[fd];
+    if (reg.generation != UnpackGeneration(data)) continue;
+    reg.handler->OnEvents(ready_[i].events);
+  }
+}
+
+void EventLoop::RunExpiredTimers() {
+  const int64_t now = MonotonicNanos();
+  while (!timers_.empty() && timers_.begin()->first.first <= now) {
+    auto node = timers_.extract(timers_.begin());
+    const TimerId id = node.key().second;
+    timer_deadlines_.erase(id);
+    Timer& timer = node.mapped();
+
+    running_timer_ = id;
+    running_timer_cancelled_ = false;
+    timer.callback();
+    running_timer_ = 0;
+
+    if (timer.interval_nanos > 0 && !running_timer_cancelled_) {
+      int64_t next = node.key().first + timer.interval_nanos;
+      if (next <= now) {  // behind schedule: skip the missed ticks rather than burst
+        next += ((now - next) / timer.interval_nanos + 1) * timer.interval_nanos;
+      }
+      node.key() = TimerKey{next, id};
+      timers_.insert(std::move(node));
+      timer_deadlines_.emplace(id, next);
+    }
+  }
+}
+
+void EventLoop::RunDeferredTasks() {
+  // Tasks deferred by these tasks run on the next iteration (with a zero wait), so a task that
+  // keeps deferring itself cannot starve I/O.
+  deferred_running_.swap(deferred_);
+  for (auto& task : deferred_running_) task();
+  deferred_running_.clear();
+}
+
+}  // namespace reactor

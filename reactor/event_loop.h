@@ -1,0 +1,163 @@
+// EventLoop: the one thread's epoll loop. It owns readiness dispatch, timers, deferred tasks,
+// cross-thread stop requests and signal delivery; everything else in the reactor runs from it.
+#ifndef REACTOR_EVENT_LOOP_H_
+#define REACTOR_EVENT_LOOP_H_
+
+#include <sys/epoll.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace reactor {
+
+// Receives readiness for one registered fd. `events` is epoll's mask: EPOLLIN, EPOLLOUT,
+// EPOLLRDHUP, EPOLLERR, EPOLLHUP. EPOLLERR and EPOLLHUP arrive whatever the interest, so every
+// handler must act on them (read or write to collect the error, then close), or it will be called
+// again at once, forever.
+class EventHandler {
+ public:
+  virtual void OnEvents(uint32_t events) = 0;
+
+ protected:
+  ~EventHandler() = default;
+};
+
+using TimerId = uint64_t;
+
+// Monotonic nanoseconds (CLOCK_MONOTONIC): the loop's unit of time.
+int64_t MonotonicNanos();
+
+// A level-triggered epoll loop for one thread.
+//
+//   auto loop = EventLoop::Create();
+//   (*loop)->Add(fd, EPOLLIN, &handler);
+//   (*loop)->RunAfter(absl::Seconds(1), [] { ... });
+//   (*loop)->Run();  // until Stop()
+//
+// Every method except `Stop()` must be called on the loop's thread. Level triggering means a
+// handler may read a bounded amount per wakeup and be called again for the rest, which keeps one
+// busy connection from starving the others.
+//
+// Stale events: epoll reports a batch of up to `kMaxEventsPerWait` events at once. If a handler
+// removes and closes fd 7, and another accepts a new connection that is given fd 7 again, events
+// for the old fd 7 may still be in the batch. Each registration therefore carries a generation
+// number in the epoll data; events whose generation does not match the fd's current registration
+// are dropped.
+class EventLoop {
+ public:
+  static constexpr int kMaxEventsPerWait = 256;
+
+  static absl::StatusOr<std::unique_ptr<EventLoop>> Create();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Starts watching `fd` for `events` (EPOLLIN, EPOLLOUT, EPOLLRDHUP). `handler` must stay valid
+  // until `Remove(fd)`. Remove before closing the fd.
+  absl::Status Add(int fd, uint32_t events, EventHandler* handler);
+  // Replaces the interest set of a registered fd. A no-op, with no syscall, when it is unchanged.
+  absl::Status Modify(int fd, uint32_t events);
+  // Stops watching `fd`; events for it still pending in the current batch are dropped.
+  absl::Status Remove(int fd);
+  bool IsRegistered(int fd) const;
+  // The interest set of a registered fd, or 0.
+  uint32_t InterestOf(int fd) const;
+
+  // Calls `callback` once, `delay` from now. Timers fire in deadline order; equal deadlines fire
+  // in the order they were set.
+  TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
+  // Calls `callback` every `interval`, the first time one interval from now. The schedule does not
+  // drift: each deadline is the previous one plus `interval`, skipping ticks that are already past.
+  TimerId RunEvery(absl::Duration interval, absl::AnyInvocable<void()> callback);
+  // Cancels a pending timer (a timer may cancel itself from its own callback). Returns false if
+  // it had already fired (one-shot) or was cancelled.
+  bool Cancel(TimerId id);
+  size_t PendingTimers() const { return timers_.size(); }
+
+  // Runs `task` on this loop after the current batch of events has been dispatched. The safe way
+  // for an object to destroy itself from inside its own handler.
+  void Defer(absl::AnyInvocable<void()> task);
+
+  // Delivers `signals` to `callback` on the loop thread through a signalfd. The signals are
+  // blocked in the calling thread, so call this before starting other threads: they inherit the
+  // mask. Blocked signals stay blocked after the loop is destroyed.
+  absl::Status HandleSignals(std::initializer_list<int> signals,
+                             absl::AnyInvocable<void(int)> callback);
+
+  // Runs until `Stop()`. Returns an error only if epoll itself fails.
+  absl::Status Run();
+  // Asks `Run()` to return after the current iteration. Safe from any thread and from a signal
+  // handler (an atomic store and a write to an eventfd). A stop requested before `Run()` makes it
+  // return at once.
+  void Stop();
+
+  // The loop's clock, read once per iteration so handlers and timers agree on "now" without a
+  // clock_gettime each.
+  int64_t now_nanos() const { return now_nanos_; }
+  // Iterations of `Run()` so far; lets tests prove the loop is asleep, not spinning.
+  uint64_t iterations() const { return iterations_; }
+  // epoll_wait calls interrupted by a signal (EINTR), which the loop retries.
+  uint64_t interrupted_waits() const { return interrupted_waits_; }
+
+ private:
+  struct Registration {
+    EventHandler* handler = nullptr;
+    uint32_t events = 0;
+    uint32_t generation = 0;
+  };
+  struct Timer {
+    absl::AnyInvocable<void()> callback;
+    int64_t interval_nanos = 0;  // 0 for one-shot timers
+  };
+  using TimerKey = std::pair<int64_t, TimerId>;  // deadline, then creation order
+
+  class Wakeup;
+  class SignalWatcher;
+
+  explicit EventLoop(int epoll_fd);
+  TimerId AddTimer(int64_t delay_nanos, int64_t interval_nanos,
+                   absl::AnyInvocable<void()> callback);
+  // Waits at most until the next timer; returns the number of ready events or -errno.
+  int Wait();
+  void Dispatch(int ready);
+  void RunExpiredTimers();
+  void RunDeferredTasks();
+
+  const int epoll_fd_;
+  std::vector<Registration> registrations_;  // indexed by fd
+  std::vector<epoll_event> ready_;
+
+  std::map<TimerKey, Timer> timers_;
+  absl::flat_hash_map<TimerId, int64_t> timer_deadlines_;
+  TimerId next_timer_id_ = 1;
+  TimerId running_timer_ = 0;
+  bool running_timer_cancelled_ = false;
+
+  std::vector<absl::AnyInvocable<void()>> deferred_;
+  std::vector<absl::AnyInvocable<void()>> deferred_running_;
+
+  std::unique_ptr<Wakeup> wakeup_;
+  std::unique_ptr<SignalWatcher> signal_watcher_;
+  std::atomic<bool> stop_requested_{false};
+
+  int64_t now_nanos_ = 0;
+  uint64_t iterations_ = 0;
+  uint64_t interrupted_waits_ = 0;
+  bool use_epoll_pwait2_ = true;
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_EVENT_LOOP_H_

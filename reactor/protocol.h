@@ -1,0 +1,50 @@
+// Protocol: the seam between the reactor and what the bytes mean. A protocol session sees bytes
+// in and writes bytes out; it never sees a socket, so it can be tested on bytes alone.
+#ifndef REACTOR_PROTOCOL_H_
+#define REACTOR_PROTOCOL_H_
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "reactor/buffer.h"
+
+namespace reactor {
+
+// What a session did with the input it was shown.
+struct ProtocolResult {
+  // Bytes of input fully handled. The rest (an incomplete request) is shown again, with more bytes
+  // appended, on the next call.
+  size_t consumed = 0;
+  // Set once the session wants the connection closed as soon as `output` has been delivered:
+  // after QUIT, a protocol error reply or `Connection: close`. No more input is read.
+  bool close_after_output = false;
+};
+
+// One connection's protocol state.
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+
+  // Handles the complete requests at the front of `input`, appending their replies to `output`
+  // in order. `input` starts where the previous call's consumed bytes ended.
+  virtual ProtocolResult OnInput(std::string_view input, Buffer& output) = 0;
+
+  // The server is shutting down: the session should ask its peer to go away with its next reply
+  // where the protocol has a way to say so (HTTP's `Connection: close`).
+  virtual void OnDrain() {}
+};
+
+// Makes sessions for a server, and words the refusal a connection gets when the server is full.
+class ProtocolFactory {
+ public:
+  virtual ~ProtocolFactory() = default;
+  virtual std::unique_ptr<Protocol> NewSession() = 0;
+  // Sent, best effort and without blocking, to a connection refused by `--max_connections`.
+  // Empty means close without a word.
+  virtual std::string_view RejectionMessage() const { return {}; }
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_PROTOCOL_H_

@@ -1,0 +1,27 @@
+// ServerStats: the counters a TcpServer keeps, read by protocols that report them (RESP INFO)
+// and by the server's exit summary.
+#ifndef REACTOR_SERVER_STATS_H_
+#define REACTOR_SERVER_STATS_H_
+
+#include <cstdint>
+
+namespace reactor {
+
+// Plain counters: one loop thread writes them, so no atomics are needed.
+struct ServerStats {
+  int64_t start_nanos = 0;              // MonotonicNanos() when the server started
+  uint64_t connections_accepted = 0;    // every connection given a session
+  uint64_t connections_rejected = 0;    // refused by max_connections
+  uint64_t connections_dropped = 0;     // accepted and closed at once for lack of fds (EMFILE)
+  uint64_t connections_current = 0;
+  uint64_t connections_closed_by_peer = 0;
+  uint64_t connections_closed_on_error = 0;  // ECONNRESET, EPIPE and other socket errors
+  uint64_t connections_timed_out = 0;        // idle or send timeout
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t read_pauses = 0;  // times reading stopped because output passed the high-water mark
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_SERVER_STATS_H_
