@@ -255,8 +255,8 @@ int EventLoop::Wait() {
     // Nanosecond timeouts, so fixed-rate timers are not rounded up to whole milliseconds.
     timespec ts{static_cast<time_t>(timeout_nanos / 1'000'000'000),
                 static_cast<long>(timeout_nanos % 1'000'000'000)};
-    n = epoll_pwait2(epoll_fd_, ready_.data(), kMaxEventsPerWait,
-                     timeout_nanos < 0 ? nullptr : &ts, nullptr);
+    n = epoll_pwait2(epoll_fd_, ready_.data(), kMaxEventsPerWait, timeout_nanos < 0 ? nullptr : &ts,
+                     nullptr);
     if (n < 0 && errno == ENOSYS) {
       use_epoll_pwait2_ = false;  // kernels before 5.11
       return Wait();

@@ -1,0 +1,124 @@
+// Connection: one accepted socket's life: reading into its input, handing bytes to its protocol
+// session, writing the replies, backpressure, half-close and closing.
+#ifndef REACTOR_CONNECTION_H_
+#define REACTOR_CONNECTION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "reactor/buffer.h"
+#include "reactor/event_loop.h"
+#include "reactor/protocol.h"
+#include "reactor/server_stats.h"
+
+namespace reactor {
+
+struct ConnectionOptions {
+  // Bytes asked of one recv. Large, as muduo found: fewer syscalls for bulk transfers, and the
+  // memory is a shared scratch buffer, not per connection.
+  size_t read_chunk_bytes = 64 * 1024;
+  // Reading pauses while more than `high_water_bytes` of output wait for a slow reader, and
+  // resumes once they fall to `low_water_bytes`: a client that sends without reading cannot grow
+  // the server's memory without bound.
+  size_t high_water_bytes = 4 * 1024 * 1024;
+  size_t low_water_bytes = 1024 * 1024;
+};
+
+// What the loop's connections share. One loop thread uses it, so one set of scratch buffers
+// serves every connection: a request that arrives whole and a reply that is sent whole never
+// touch per-connection memory, and the steady state allocates nothing.
+struct ConnectionContext {
+  EventLoop* loop = nullptr;
+  ConnectionOptions options;
+  ServerStats* stats = nullptr;
+  Buffer scratch_input;
+  Buffer scratch_output;
+};
+
+enum class CloseReason {
+  kPeerClosed,     // the peer finished sending and everything owed was delivered
+  kProtocol,       // the session asked to close (QUIT, protocol error, Connection: close)
+  kError,          // a socket error: ECONNRESET, EPIPE, ...
+  kTimeout,        // idle or send timeout
+  kServerClosing,  // shutdown
+};
+
+class Connection;
+
+// Told when a connection has closed its fd (`closed_fd` is the number it had). The connection
+// must not be destroyed inside this call (its handler may still be on the stack); defer the
+// destruction with EventLoop::Defer.
+class ConnectionObserver {
+ public:
+  virtual void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) = 0;
+
+ protected:
+  ~ConnectionObserver() = default;
+};
+
+// Owns an accepted, non-blocking socket and its protocol session.
+//
+// Reads: one recv of up to `read_chunk_bytes` per readiness event (level-triggered: a busy peer
+// gets its turn again next iteration, after everyone else). Bytes go to the shared scratch input
+// unless an earlier incomplete request waits in this connection's own input.
+// Writes: replies are sent as soon as the session produces them, before the loop sleeps again;
+// only what the socket does not take is kept, and EPOLLOUT is armed only while it waits. So an
+// ordinary request costs a recv and a send and no epoll_ctl.
+// End of input (recv returns 0): whatever is owed is still delivered, then the socket closes.
+class Connection : public EventHandler {
+ public:
+  Connection(ConnectionContext* context, int fd, std::unique_ptr<Protocol> session,
+             ConnectionObserver* observer);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Registers with the loop. On failure the fd is closed and the observer is not called.
+  absl::Status Start();
+
+  // Closes now, dropping undelivered output. Safe from inside this connection's own handler.
+  void Close(CloseReason reason);
+  // Stops reading and closes once pending output is delivered (at once if there is none). Tells
+  // the session first so it can say goodbye in its protocol.
+  void Drain();
+
+  int fd() const { return fd_; }
+  bool closed() const { return fd_ < 0; }
+  bool reading() const { return reading_; }
+  // Nothing owed and no partial request held: closing loses nothing.
+  bool idle() const { return output_.empty() && input_.empty(); }
+  size_t pending_output_bytes() const { return output_.size(); }
+  size_t buffered_input_bytes() const { return input_.size(); }
+  // Bytes of memory this connection's own buffers hold (0 when idle).
+  size_t buffer_capacity() const { return input_.capacity() + output_.capacity(); }
+  int64_t last_activity_nanos() const { return last_activity_nanos_; }
+
+  void OnEvents(uint32_t events) override;
+
+ private:
+  void HandleReadable();
+  // Hands buffered input to the session and sends what it replies.
+  void ProcessInput(Buffer& input);
+  // Sends from `buffer` until it is empty or the socket is full. False if the connection closed.
+  bool SendFrom(Buffer& buffer);
+  void HandleWritable();
+  // Derives the epoll interest from the state, and closes when nothing more can happen.
+  void UpdateInterest();
+
+  ConnectionContext* const context_;
+  int fd_;
+  std::unique_ptr<Protocol> session_;
+  ConnectionObserver* const observer_;
+  Buffer input_;                 // only an incomplete request waiting for the rest
+  Buffer output_;                // only what the socket would not take yet
+  bool reading_ = true;          // EPOLLIN wanted (false while paused by backpressure)
+  bool input_finished_ = false;  // nothing more will be read: EOF, session's close, or drain
+  bool peer_finished_ = false;   // the peer sent EOF
+  bool draining_ = false;
+  int64_t last_activity_nanos_ = 0;
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_CONNECTION_H_

@@ -1,0 +1,140 @@
+// Listener: socket/bind/listen, batched accept4, and the spare-fd answer to EMFILE.
+#include "reactor/listener.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+
+namespace reactor {
+namespace {
+
+int OpenSpareFd() { return open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
+                                                           const ListenerOptions& options,
+                                                           AcceptCallback on_accept) {
+  absl::StatusOr<SocketAddress> addr = SocketAddress::FromHostPort(options.host, options.port);
+  if (!addr.ok()) return addr.status();
+  if (options.backlog <= 0) return absl::InvalidArgumentError("backlog must be positive");
+
+  const int fd = socket(addr->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
+  // Owned by the listener from here on, so every early return below closes it.
+  std::unique_ptr<Listener> listener(new Listener(loop, options, fd, std::move(on_accept)));
+
+  const int one = 1;
+  // Restarting the server must not wait out TIME_WAIT on the port.
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+    return absl::ErrnoToStatus(errno, "setsockopt(SO_REUSEADDR)");
+  }
+  if (options.reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
+    return absl::ErrnoToStatus(errno, "setsockopt(SO_REUSEPORT)");
+  }
+  if (bind(fd, addr->sockaddr_ptr(), addr->length()) < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("bind ", addr->ToString()));
+  }
+  if (listen(fd, options.backlog) < 0) return absl::ErrnoToStatus(errno, "listen");
+  absl::StatusOr<SocketAddress> bound = SocketAddress::LocalOf(fd);
+  if (!bound.ok()) return bound.status();
+  listener->address_ = *bound;
+
+  if (listener->spare_fd_ < 0) return absl::ErrnoToStatus(errno, "open /dev/null (spare fd)");
+  if (absl::Status s = loop->Add(fd, EPOLLIN, listener.get()); !s.ok()) return s;
+  return listener;
+}
+
+Listener::Listener(EventLoop* loop, const ListenerOptions& options, int fd,
+                   AcceptCallback on_accept)
+    : loop_(loop),
+      options_(options),
+      fd_(fd),
+      spare_fd_(OpenSpareFd()),
+      on_accept_(std::move(on_accept)) {}
+
+Listener::~Listener() { Close(); }
+
+void Listener::Close() {
+  if (resume_timer_ != 0) loop_->Cancel(resume_timer_);
+  resume_timer_ = 0;
+  if (fd_ >= 0) {
+    if (loop_->IsRegistered(fd_)) loop_->Remove(fd_).IgnoreError();  // cannot fail: registered
+    close(fd_);
+    fd_ = -1;
+  }
+  if (spare_fd_ >= 0) {
+    close(spare_fd_);
+    spare_fd_ = -1;
+  }
+}
+
+void Listener::OnEvents(uint32_t events) {
+  for (int i = 0; i < options_.max_accepts_per_wakeup && fd_ >= 0; ++i) {
+    sockaddr_storage peer;
+    socklen_t peer_len = sizeof peer;
+    const int conn =
+        accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (conn >= 0) {
+      ++stats_.accepted;
+      const int one = 1;
+      // Replies are written whole; Nagle would only hold back the tail of a reply for an ACK.
+      // Failure only costs latency, and the connection is still good.
+      (void)setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      on_accept_(conn, SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&peer), peer_len));
+      continue;
+    }
+    switch (errno) {
+      case EAGAIN:
+        return;  // backlog drained
+      case EINTR:
+        continue;
+      case EMFILE:
+      case ENFILE:
+      case ENOBUFS:
+      case ENOMEM:
+        if (!RecoverFromFdExhaustion()) return;
+        continue;
+      default:
+        // ECONNABORTED, EPROTO, EPERM (firewall): that one connection failed, not the listener.
+        ++stats_.accept_errors;
+        continue;
+    }
+  }
+}
+
+bool Listener::RecoverFromFdExhaustion() {
+  if (spare_fd_ >= 0) {
+    close(spare_fd_);
+    spare_fd_ = -1;
+    const int conn = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (conn >= 0) {
+      close(conn);
+      ++stats_.dropped_for_fds;
+    }
+    spare_fd_ = OpenSpareFd();
+    if (conn >= 0 && spare_fd_ >= 0) return true;
+  }
+  PauseAccepting();
+  return false;
+}
+
+void Listener::PauseAccepting() {
+  if (resume_timer_ != 0 || fd_ < 0) return;
+  ++stats_.pauses;
+  loop_->Modify(fd_, 0).IgnoreError();  // registered, so MOD cannot fail
+  resume_timer_ = loop_->RunAfter(options_.fd_exhaustion_backoff, [this] {
+    resume_timer_ = 0;
+    if (fd_ < 0) return;
+    if (spare_fd_ < 0) spare_fd_ = OpenSpareFd();
+    loop_->Modify(fd_, EPOLLIN).IgnoreError();
+  });
+}
+
+}  // namespace reactor

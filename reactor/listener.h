@@ -1,0 +1,82 @@
+// Listener: a listening TCP socket that accepts connections in bounded batches and survives fd
+// exhaustion without spinning.
+#ifndef REACTOR_LISTENER_H_
+#define REACTOR_LISTENER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "reactor/event_loop.h"
+#include "reactor/socket_address.h"
+
+namespace reactor {
+
+struct ListenerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: the kernel picks a free port; see Listener::address()
+  int backlog = 511;
+  bool reuse_port = false;  // SO_REUSEPORT, for N loops sharing one port
+  // accept4 calls per wakeup. Bounded so a connect storm cannot starve established connections;
+  // level triggering brings the listener back for the rest.
+  int max_accepts_per_wakeup = 64;
+  // How long accepting pauses when the process has no fd to spare even after the reserve trick.
+  absl::Duration fd_exhaustion_backoff = absl::Milliseconds(100);
+};
+
+struct ListenerStats {
+  uint64_t accepted = 0;
+  uint64_t dropped_for_fds = 0;  // accepted and closed at once because fds ran out (EMFILE)
+  uint64_t accept_errors = 0;    // ECONNABORTED, EPERM and the like: the peer's problem
+  uint64_t pauses = 0;           // times accepting was paused for fd_exhaustion_backoff
+};
+
+// Accepts connections on `loop` and hands each new socket (non-blocking, close-on-exec,
+// TCP_NODELAY) to the callback, which owns it from then on.
+//
+// Running out of fds (EMFILE/ENFILE) is where naive loops spin: the pending connection keeps the
+// listener readable, and every accept4 fails at once. This listener keeps one spare fd open; on
+// EMFILE it closes the spare, accepts the pending connection and closes it (the client sees the
+// refusal at once instead of hanging in the backlog), then takes the spare back. If even that
+// fails, it stops watching the socket for `fd_exhaustion_backoff` and tries again.
+class Listener : public EventHandler {
+ public:
+  using AcceptCallback = absl::AnyInvocable<void(int fd, const SocketAddress& peer)>;
+
+  static absl::StatusOr<std::unique_ptr<Listener>> Create(EventLoop* loop,
+                                                          const ListenerOptions& options,
+                                                          AcceptCallback on_accept);
+  ~Listener();
+
+  // The bound address, with the real port when the options asked for port 0.
+  const SocketAddress& address() const { return address_; }
+  const ListenerStats& stats() const { return stats_; }
+
+  // Stops accepting and closes the socket; pending connections in the backlog are reset.
+  void Close();
+  bool closed() const { return fd_ < 0; }
+
+  void OnEvents(uint32_t events) override;
+
+ private:
+  Listener(EventLoop* loop, const ListenerOptions& options, int fd, AcceptCallback on_accept);
+  // Handles EMFILE/ENFILE/ENOBUFS/ENOMEM; returns false if accepting was paused.
+  bool RecoverFromFdExhaustion();
+  void PauseAccepting();
+
+  EventLoop* const loop_;
+  const ListenerOptions options_;
+  int fd_;
+  int spare_fd_;
+  SocketAddress address_;
+  AcceptCallback on_accept_;
+  TimerId resume_timer_ = 0;
+  ListenerStats stats_;
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_LISTENER_H_

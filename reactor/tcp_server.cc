@@ -1,0 +1,130 @@
+// TcpServer: admission, the fd-indexed connection table, the idle sweep and graceful shutdown.
+#include "reactor/tcp_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>
+
+namespace reactor {
+
+TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory)
+    : loop_(loop), options_(options), factory_(factory) {
+  context_.loop = loop;
+  context_.options = options.connection;
+  context_.stats = &stats_;
+}
+
+TcpServer::~TcpServer() {
+  if (idle_sweep_timer_ != 0) loop_->Cancel(idle_sweep_timer_);
+  if (drain_deadline_timer_ != 0) loop_->Cancel(drain_deadline_timer_);
+  // Connections close their fds in their destructors; no observer calls from here on.
+  connections_.clear();
+}
+
+absl::Status TcpServer::Start() {
+  absl::StatusOr<std::unique_ptr<Listener>> listener = Listener::Create(
+      loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); });
+  if (!listener.ok()) return listener.status();
+  listener_ = std::move(*listener);
+  stats_.start_nanos = MonotonicNanos();
+  if (options_.idle_timeout > absl::ZeroDuration()) {
+    // A sweep, as Redis's clientsCron does, instead of a timer per connection: resetting a timer
+    // on every request would cost more than scanning once a second.
+    const absl::Duration period =
+        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), options_.idle_timeout / 4));
+    idle_sweep_timer_ = loop_->RunEvery(period, [this] { CloseIdleConnections(); });
+  }
+  return absl::OkStatus();
+}
+
+void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
+  if (connection_count_ >= options_.max_connections) {
+    // Refuse before allocating anything, in the protocol's own words so the client can tell
+    // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
+    const std::string_view message = factory_->RejectionMessage();
+    if (!message.empty()) {
+      (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    close(fd);
+    ++stats_.connections_rejected;
+    return;
+  }
+  if (static_cast<size_t>(fd) >= connections_.size()) {
+    connections_.resize(std::max<size_t>(fd + 1, connections_.size() * 2));
+  }
+  ConnectionObserver* observer = this;
+  auto connection = std::make_unique<Connection>(&context_, fd, factory_->NewSession(), observer);
+  if (!connection->Start().ok()) {  // epoll_ctl failed (ENOMEM); Start closed the fd
+    ++stats_.connections_closed_on_error;
+    return;
+  }
+  connections_[fd] = std::move(connection);
+  ++connection_count_;
+  ++stats_.connections_accepted;
+  stats_.connections_current = connection_count_;
+}
+
+void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) {
+  std::unique_ptr<Connection>& slot = connections_[closed_fd];
+  if (slot.get() != connection) return;  // not one of ours (cannot happen; cheap to check)
+  // The handler that closed it may still be on the stack: free it after this batch. The slot is
+  // free now, so a new connection given the same fd number in this batch is stored correctly.
+  loop_->Defer([dead = std::move(slot)] {});
+  --connection_count_;
+  stats_.connections_current = connection_count_;
+  FinishShutdownIfDone();
+}
+
+void TcpServer::CloseIdleConnections() {
+  const int64_t now = loop_->now_nanos();
+  const int64_t limit = absl::ToInt64Nanoseconds(options_.idle_timeout);
+  for (auto& connection : connections_) {
+    if (connection != nullptr && !connection->closed() &&
+        now - connection->last_activity_nanos() > limit) {
+      connection->Close(CloseReason::kTimeout);
+    }
+  }
+}
+
+size_t TcpServer::buffered_bytes() const {
+  size_t total = 0;
+  for (const auto& connection : connections_) {
+    if (connection != nullptr) total += connection->buffer_capacity();
+  }
+  return total;
+}
+
+void TcpServer::Shutdown(absl::AnyInvocable<void()> done) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  shutdown_done_ = std::move(done);
+  if (listener_ != nullptr) listener_->Close();
+  if (idle_sweep_timer_ != 0) loop_->Cancel(idle_sweep_timer_);
+  idle_sweep_timer_ = 0;
+  // Drain() may close a connection, which clears its slot: walk a snapshot of the live ones.
+  std::vector<Connection*> live;
+  live.reserve(connection_count_);
+  for (auto& connection : connections_) {
+    if (connection != nullptr) live.push_back(connection.get());
+  }
+  for (Connection* connection : live) connection->Drain();
+  drain_deadline_timer_ = loop_->RunAfter(options_.drain_timeout, [this] {
+    drain_deadline_timer_ = 0;
+    for (auto& connection : connections_) {
+      if (connection != nullptr) connection->Close(CloseReason::kServerClosing);
+    }
+  });
+  FinishShutdownIfDone();
+}
+
+void TcpServer::FinishShutdownIfDone() {
+  if (!shutting_down_ || connection_count_ > 0 || !shutdown_done_) return;
+  if (drain_deadline_timer_ != 0) loop_->Cancel(drain_deadline_timer_);
+  drain_deadline_timer_ = 0;
+  // Run `done` after the current batch: the caller may be a connection's handler.
+  loop_->Defer(std::move(shutdown_done_));
+  shutdown_done_ = nullptr;
+}
+
+}  // namespace reactor

@@ -1,0 +1,86 @@
+// TcpServer: a listener plus the connections it accepted: admission (max connections), idle
+// timeouts, and graceful shutdown. It knows protocols only through ProtocolFactory.
+#ifndef REACTOR_TCP_SERVER_H_
+#define REACTOR_TCP_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "reactor/connection.h"
+#include "reactor/event_loop.h"
+#include "reactor/listener.h"
+#include "reactor/protocol.h"
+#include "reactor/server_stats.h"
+
+namespace reactor {
+
+struct TcpServerOptions {
+  ListenerOptions listener;
+  ConnectionOptions connection;
+  // Connections beyond this are refused with the protocol's rejection message, before anything
+  // is allocated for them.
+  size_t max_connections = 10000;
+  // A connection with no traffic either way for this long is closed. Zero: never.
+  absl::Duration idle_timeout = absl::ZeroDuration();
+  // How long a graceful shutdown waits for pending replies before closing what is left.
+  absl::Duration drain_timeout = absl::Seconds(2);
+};
+
+// Serves one protocol on one listening socket, on one loop.
+//
+//   TcpServer server(loop, options, &factory);
+//   RETURN_IF_ERROR(server.Start());
+//   loop->HandleSignals({SIGINT, SIGTERM}, [&](int) { server.Shutdown([&] { loop->Stop(); }); });
+//   loop->Run();
+class TcpServer : private ConnectionObserver {
+ public:
+  TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory);
+  ~TcpServer();
+  TcpServer(const TcpServer&) = delete;
+  TcpServer& operator=(const TcpServer&) = delete;
+
+  // Binds and starts accepting.
+  absl::Status Start();
+
+  // Graceful stop: closes the listener, closes idle connections, lets the others finish what
+  // they owe (sessions are told, so HTTP can say `Connection: close`), force-closes whatever is
+  // left after `drain_timeout`, then calls `done`. Calling it again does nothing.
+  void Shutdown(absl::AnyInvocable<void()> done);
+
+  // The bound address (with the real port when port 0 was asked for).
+  const SocketAddress& address() const { return listener_->address(); }
+  const ServerStats& stats() const { return stats_; }
+  const ListenerStats& listener_stats() const { return listener_->stats(); }
+  size_t connection_count() const { return connection_count_; }
+  // Bytes held by all connections' own buffers: what idle connections cost.
+  size_t buffered_bytes() const;
+
+ private:
+  void OnAccept(int fd, const SocketAddress& peer);
+  void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) override;
+  void CloseIdleConnections();
+  void FinishShutdownIfDone();
+
+  EventLoop* const loop_;
+  const TcpServerOptions options_;
+  ProtocolFactory* const factory_;
+  ServerStats stats_;
+  ConnectionContext context_;
+  std::unique_ptr<Listener> listener_;
+  // Indexed by fd: O(1) lookup and no hashing; fds are small, dense integers.
+  std::vector<std::unique_ptr<Connection>> connections_;
+  size_t connection_count_ = 0;
+  TimerId idle_sweep_timer_ = 0;
+
+  bool shutting_down_ = false;
+  TimerId drain_deadline_timer_ = 0;
+  absl::AnyInvocable<void()> shutdown_done_;
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_TCP_SERVER_H_
