@@ -8,11 +8,15 @@
 
 namespace reactor {
 
-TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory)
-    : loop_(loop), options_(options), factory_(factory) {
+TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory,
+                     ServerStats* stats)
+    : loop_(loop),
+      options_(options),
+      factory_(factory),
+      stats_(stats != nullptr ? stats : &own_stats_) {
   context_.loop = loop;
   context_.options = options.connection;
-  context_.stats = &stats_;
+  context_.stats = stats_;
 }
 
 TcpServer::~TcpServer() {
@@ -27,7 +31,7 @@ absl::Status TcpServer::Start() {
       loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); });
   if (!listener.ok()) return listener.status();
   listener_ = std::move(*listener);
-  stats_.start_nanos = MonotonicNanos();
+  stats_->start_nanos = MonotonicNanos();
   if (options_.idle_timeout > absl::ZeroDuration()) {
     // A sweep, as Redis's clientsCron does, instead of a timer per connection: resetting a timer
     // on every request would cost more than scanning once a second.
@@ -47,7 +51,7 @@ void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
       (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
     close(fd);
-    ++stats_.connections_rejected;
+    ++stats_->connections_rejected;
     return;
   }
   if (static_cast<size_t>(fd) >= connections_.size()) {
@@ -56,13 +60,13 @@ void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   ConnectionObserver* observer = this;
   auto connection = std::make_unique<Connection>(&context_, fd, factory_->NewSession(), observer);
   if (!connection->Start().ok()) {  // epoll_ctl failed (ENOMEM); Start closed the fd
-    ++stats_.connections_closed_on_error;
+    ++stats_->connections_closed_on_error;
     return;
   }
   connections_[fd] = std::move(connection);
   ++connection_count_;
-  ++stats_.connections_accepted;
-  stats_.connections_current = connection_count_;
+  ++stats_->connections_accepted;
+  stats_->connections_current = connection_count_;
 }
 
 void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) {
@@ -72,7 +76,7 @@ void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseR
   // free now, so a new connection given the same fd number in this batch is stored correctly.
   loop_->Defer([dead = std::move(slot)] {});
   --connection_count_;
-  stats_.connections_current = connection_count_;
+  stats_->connections_current = connection_count_;
   FinishShutdownIfDone();
 }
 

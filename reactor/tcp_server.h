@@ -38,7 +38,10 @@ struct TcpServerOptions {
 //   loop->Run();
 class TcpServer : private ConnectionObserver {
  public:
-  TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory);
+  // `stats` receives the server's counters; pass one when something else must read them from
+  // the start (a RESP factory answering INFO). Null: the server keeps its own.
+  TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory,
+            ServerStats* stats = nullptr);
   ~TcpServer();
   TcpServer(const TcpServer&) = delete;
   TcpServer& operator=(const TcpServer&) = delete;
@@ -53,7 +56,7 @@ class TcpServer : private ConnectionObserver {
 
   // The bound address (with the real port when port 0 was asked for).
   const SocketAddress& address() const { return listener_->address(); }
-  const ServerStats& stats() const { return stats_; }
+  const ServerStats& stats() const { return *stats_; }
   const ListenerStats& listener_stats() const { return listener_->stats(); }
   size_t connection_count() const { return connection_count_; }
   // Bytes held by all connections' own buffers: what idle connections cost.
@@ -68,7 +71,8 @@ class TcpServer : private ConnectionObserver {
   EventLoop* const loop_;
   const TcpServerOptions options_;
   ProtocolFactory* const factory_;
-  ServerStats stats_;
+  ServerStats own_stats_;
+  ServerStats* const stats_;
   ConnectionContext context_;
   std::unique_ptr<Listener> listener_;
   // Indexed by fd: O(1) lookup and no hashing; fds are small, dense integers.
