@@ -12,7 +12,6 @@ struct ServerStats {
   int64_t start_nanos = 0;            // MonotonicNanos() when the server started
   uint64_t connections_accepted = 0;  // every connection given a session
   uint64_t connections_rejected = 0;  // refused by max_connections
-  uint64_t connections_dropped = 0;   // accepted and closed at once for lack of fds (EMFILE)
   uint64_t connections_current = 0;
   uint64_t connections_closed_by_peer = 0;
   uint64_t connections_closed_on_error = 0;  // ECONNRESET, EPIPE and other socket errors

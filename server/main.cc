@@ -1,0 +1,140 @@
+// The server binary: parses flags, wires them to a TcpServer and a protocol, runs the loop, and
+// on SIGINT/SIGTERM drains gracefully and prints a summary.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "reactor/event_loop.h"
+#include "reactor/tcp_server.h"
+#include "server/echo_session.h"
+
+ABSL_FLAG(std::string, bind, "127.0.0.1", "Numeric address to listen on (IPv4 or IPv6).");
+ABSL_FLAG(int, port, 6380, "TCP port, 0-65535; 0 picks a free one (printed at start).");
+ABSL_FLAG(std::string, protocol, "echo", "echo, resp or http.");
+ABSL_FLAG(int, backlog, 511, "listen() backlog, 1-65535.");
+ABSL_FLAG(int64_t, max_connections, 10000,
+          "Concurrent connections, 1-1000000; more are refused with a protocol-level error.");
+ABSL_FLAG(bool, reuseport, false, "Set SO_REUSEPORT, so several servers can share the port.");
+ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
+          "Close connections idle this long (e.g. 30s); 0 never.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
+          "On SIGINT/SIGTERM, how long pending replies may take before connections are cut.");
+ABSL_FLAG(int64_t, high_water_bytes, 4 << 20,
+          "Pending output above which a connection stops reading (backpressure), >= 4096.");
+
+namespace {
+
+// Exits with a message that names the flag, as every bad value should.
+[[noreturn]] void FlagError(const char* flag, const std::string& message) {
+  std::fprintf(stderr, "server: --%s: %s\n", flag, message.c_str());
+  std::exit(2);
+}
+
+absl::StatusOr<std::unique_ptr<reactor::ProtocolFactory>> MakeProtocol(
+    const std::string& name, const reactor::ServerStats* stats) {
+  if (name == "echo") return std::make_unique<server::EchoFactory>();
+  return absl::InvalidArgumentError("must be one of echo, resp, http");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "A single-threaded epoll server.\n"
+      "  server --protocol=echo|resp|http --port=0\n"
+      "Prints 'listening on HOST:PORT' when ready; SIGINT/SIGTERM stop it gracefully.");
+  absl::ParseCommandLine(argc, argv);
+
+  reactor::TcpServerOptions options;
+  options.listener.host = absl::GetFlag(FLAGS_bind);
+  const int port = absl::GetFlag(FLAGS_port);
+  if (port < 0 || port > 65535) FlagError("port", "must be 0-65535");
+  options.listener.port = static_cast<uint16_t>(port);
+  options.listener.backlog = absl::GetFlag(FLAGS_backlog);
+  if (options.listener.backlog < 1 || options.listener.backlog > 65535) {
+    FlagError("backlog", "must be 1-65535");
+  }
+  options.listener.reuse_port = absl::GetFlag(FLAGS_reuseport);
+  const int64_t max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (max_connections < 1 || max_connections > 1000000) {
+    FlagError("max_connections", "must be 1-1000000");
+  }
+  options.max_connections = static_cast<size_t>(max_connections);
+  options.idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
+  if (options.idle_timeout < absl::ZeroDuration()) FlagError("idle_timeout", "must be >= 0");
+  options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  if (options.drain_timeout < absl::ZeroDuration()) FlagError("drain_timeout", "must be >= 0");
+  const int64_t high_water = absl::GetFlag(FLAGS_high_water_bytes);
+  if (high_water < 4096) FlagError("high_water_bytes", "must be >= 4096");
+  options.connection.high_water_bytes = static_cast<size_t>(high_water);
+  options.connection.low_water_bytes = static_cast<size_t>(high_water / 4);
+
+  absl::StatusOr<std::unique_ptr<reactor::EventLoop>> loop = reactor::EventLoop::Create();
+  if (!loop.ok()) {
+    std::fprintf(stderr, "server: %s\n", loop.status().ToString().c_str());
+    return 1;
+  }
+  // Ignored as well as avoided with MSG_NOSIGNAL: a library or a future writev must not be able
+  // to kill the process because a client went away.
+  signal(SIGPIPE, SIG_IGN);
+
+  reactor::ServerStats stats;
+  absl::StatusOr<std::unique_ptr<reactor::ProtocolFactory>> factory =
+      MakeProtocol(absl::GetFlag(FLAGS_protocol), &stats);
+  if (!factory.ok()) FlagError("protocol", std::string(factory.status().message()));
+
+  reactor::TcpServer tcp_server(loop->get(), options, factory->get(), &stats);
+  if (absl::Status status = tcp_server.Start(); !status.ok()) {
+    std::fprintf(stderr, "server: cannot listen on %s:%d: %s\n", options.listener.host.c_str(),
+                 port, status.ToString().c_str());
+    return 1;
+  }
+  bool stopping = false;
+  absl::Status signals = (*loop)->HandleSignals({SIGINT, SIGTERM}, [&](int signo) {
+    if (stopping) {  // a second signal: stop draining, stop now
+      (*loop)->Stop();
+      return;
+    }
+    stopping = true;
+    std::fprintf(stderr, "server: %s, draining %zu connections\n", strsignal(signo),
+                 tcp_server.connection_count());
+    tcp_server.Shutdown([&] { (*loop)->Stop(); });
+  });
+  if (!signals.ok()) {
+    std::fprintf(stderr, "server: %s\n", signals.ToString().c_str());
+    return 1;
+  }
+  // Scripts wait for this exact line to learn the port; flush so they see it at once.
+  std::printf("listening on %s\n", tcp_server.address().ToString().c_str());
+  std::fflush(stdout);
+
+  if (absl::Status status = (*loop)->Run(); !status.ok()) {
+    std::fprintf(stderr, "server: event loop failed: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
+  const reactor::ListenerStats& accepts = tcp_server.listener_stats();
+  std::printf(
+      "server: served %llu connections (%llu refused at max_connections, %llu dropped for lack "
+      "of fds, %llu closed on error, %llu timed out) in %.1f s; %llu bytes in, %llu bytes out\n",
+      static_cast<unsigned long long>(stats.connections_accepted),
+      static_cast<unsigned long long>(stats.connections_rejected),
+      static_cast<unsigned long long>(accepts.dropped_for_fds),
+      static_cast<unsigned long long>(stats.connections_closed_on_error),
+      static_cast<unsigned long long>(stats.connections_timed_out), seconds,
+      static_cast<unsigned long long>(stats.bytes_in),
+      static_cast<unsigned long long>(stats.bytes_out));
+  return 0;
+}
