@@ -1,0 +1,204 @@
+// Interposers for send(), recv() and accept4() that clamp, inject EINTR and count by errno; see
+// fault_injection.h. The real functions are found with dlsym(RTLD_NEXT).
+#include "tests/support/fault_injection.h"
+
+#include <dlfcn.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+
+namespace reactor_testing {
+namespace {
+
+struct AtomicCounts {
+  std::atomic<uint64_t> calls{0};
+  std::atomic<uint64_t> short_transfers{0};
+  std::atomic<uint64_t> clamped{0};
+  std::atomic<uint64_t> eof{0};
+  std::atomic<uint64_t> eagain{0};
+  std::atomic<uint64_t> eintr{0};
+  std::atomic<uint64_t> epipe{0};
+  std::atomic<uint64_t> econnreset{0};
+  std::atomic<uint64_t> emfile{0};
+  std::atomic<uint64_t> other_errors{0};
+
+  IoCounts Snapshot() const {
+    IoCounts c;
+    c.calls = calls.load();
+    c.short_transfers = short_transfers.load();
+    c.clamped = clamped.load();
+    c.eof = eof.load();
+    c.eagain = eagain.load();
+    c.eintr = eintr.load();
+    c.epipe = epipe.load();
+    c.econnreset = econnreset.load();
+    c.emfile = emfile.load();
+    c.other_errors = other_errors.load();
+    return c;
+  }
+  void Reset() {
+    for (auto* c : {&calls, &short_transfers, &clamped, &eof, &eagain, &eintr, &epipe, &econnreset,
+                    &emfile, &other_errors}) {
+      c->store(0);
+    }
+  }
+  void CountError(int err) {
+    switch (err) {
+      case EAGAIN:
+        ++eagain;
+        break;
+      case EINTR:
+        ++eintr;
+        break;
+      case EPIPE:
+        ++epipe;
+        break;
+      case ECONNRESET:
+        ++econnreset;
+        break;
+      case EMFILE:
+        ++emfile;
+        break;
+      default:
+        ++other_errors;
+    }
+  }
+};
+
+AtomicCounts send_counts;
+AtomicCounts recv_counts;
+AtomicCounts accept4_counts;
+std::atomic<size_t> send_clamp{0};
+std::atomic<int> send_eintr{0};
+std::atomic<int> recv_eintr{0};
+std::atomic<int> accept4_eintr{0};
+thread_local bool thread_enabled = false;
+
+// Set when loaded with LD_PRELOAD: then every thread is subject to the faults.
+bool AllThreadsEnabled() {
+  static const bool enabled = [] {
+    const char* clamp = std::getenv("REACTOR_FAULT_SEND_MAX");
+    if (clamp == nullptr) return false;
+    send_clamp.store(static_cast<size_t>(std::strtoull(clamp, nullptr, 10)));
+    return true;
+  }();
+  return enabled;
+}
+
+bool Enabled() { return thread_enabled || AllThreadsEnabled(); }
+
+// Takes one pending injection, if any.
+bool TakeInjection(std::atomic<int>& pending) {
+  int n = pending.load();
+  while (n > 0) {
+    if (pending.compare_exchange_weak(n, n - 1)) return true;
+  }
+  return false;
+}
+
+template <typename Fn>
+Fn Real(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+using SendFn = ssize_t (*)(int, const void*, size_t, int);
+using RecvFn = ssize_t (*)(int, void*, size_t, int);
+using Accept4Fn = int (*)(int, sockaddr*, socklen_t*, int);
+
+ssize_t CountedRecv(int fd, void* buf, size_t len, int flags, RecvFn real) {
+  if (!Enabled()) return real(fd, buf, len, flags);
+  ++recv_counts.calls;
+  if (TakeInjection(recv_eintr)) {
+    ++recv_counts.eintr;
+    errno = EINTR;
+    return -1;
+  }
+  const ssize_t n = real(fd, buf, len, flags);
+  if (n == 0) ++recv_counts.eof;
+  if (n < 0) recv_counts.CountError(errno);
+  return n;
+}
+
+}  // namespace
+
+void EnableFaultsOnThisThread() { thread_enabled = true; }
+void DisableFaultsOnThisThread() { thread_enabled = false; }
+void SetSendClamp(size_t max_bytes) { send_clamp.store(max_bytes); }
+void InjectSendEintr(int n) { send_eintr.store(n); }
+void InjectRecvEintr(int n) { recv_eintr.store(n); }
+void InjectAccept4Eintr(int n) { accept4_eintr.store(n); }
+IoCounts SendCounts() { return send_counts.Snapshot(); }
+IoCounts RecvCounts() { return recv_counts.Snapshot(); }
+IoCounts Accept4Counts() { return accept4_counts.Snapshot(); }
+
+void ResetFaults() {
+  send_counts.Reset();
+  recv_counts.Reset();
+  accept4_counts.Reset();
+  send_clamp.store(0);
+  send_eintr.store(0);
+  recv_eintr.store(0);
+  accept4_eintr.store(0);
+}
+
+}  // namespace reactor_testing
+
+using reactor_testing::Accept4Fn;
+using reactor_testing::RecvFn;
+using reactor_testing::SendFn;
+
+extern "C" {
+
+ssize_t send(int fd, const void* buf, size_t len, int flags) {
+  using namespace reactor_testing;
+  static const SendFn real = Real<SendFn>("send");
+  if (!Enabled()) return real(fd, buf, len, flags);
+  ++send_counts.calls;
+  if (TakeInjection(send_eintr)) {
+    ++send_counts.eintr;
+    errno = EINTR;
+    return -1;
+  }
+  size_t asked = len;
+  const size_t clamp = send_clamp.load();
+  if (clamp > 0 && asked > clamp) {
+    asked = clamp;
+    ++send_counts.clamped;
+  }
+  const ssize_t n = real(fd, buf, asked, flags);
+  if (n >= 0 && static_cast<size_t>(n) < len) ++send_counts.short_transfers;
+  if (n < 0) send_counts.CountError(errno);
+  return n;
+}
+
+ssize_t recv(int fd, void* buf, size_t len, int flags) {
+  static const RecvFn real = reactor_testing::Real<RecvFn>("recv");
+  return reactor_testing::CountedRecv(fd, buf, len, flags, real);
+}
+
+// What recv() becomes under _FORTIFY_SOURCE when the buffer's size is known (-c opt).
+ssize_t __recv_chk(int fd, void* buf, size_t len, size_t buflen, int flags) {
+  static const RecvFn real = reactor_testing::Real<RecvFn>("recv");
+  if (len > buflen) std::abort();
+  return reactor_testing::CountedRecv(fd, buf, len, flags, real);
+}
+
+int accept4(int fd, sockaddr* addr, socklen_t* addr_len, int flags) {
+  using namespace reactor_testing;
+  static const Accept4Fn real = Real<Accept4Fn>("accept4");
+  if (!Enabled()) return real(fd, addr, addr_len, flags);
+  ++accept4_counts.calls;
+  if (TakeInjection(accept4_eintr)) {
+    ++accept4_counts.eintr;
+    errno = EINTR;
+    return -1;
+  }
+  const int conn = real(fd, addr, addr_len, flags);
+  if (conn < 0) accept4_counts.CountError(errno);
+  return conn;
+}
+
+}  // extern "C"
