@@ -180,7 +180,7 @@ TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
 }
 
 bool EventLoop::Cancel(TimerId id) {
-  if (id == running_timer_) {
+  if (id != 0 && id == running_timer_) {  // 0 is "no timer", never an id
     if (running_timer_cancelled_) return false;
     running_timer_cancelled_ = true;
     return true;
