@@ -1,0 +1,241 @@
+// HTTP/1.x syntax helpers shared by the HTTP parsers (see http_common.h).
+#include "protocol/http_common.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace protocol::http_internal {
+namespace {
+
+bool IsOws(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view TrimOws(std::string_view text) {
+  while (!text.empty() && IsOws(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsOws(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// field-vchar / SP / HTAB, obs-text included: what a field value may hold.
+bool IsFieldValueChar(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return u == '\t' || (u >= 0x20 && u != 0x7f);
+}
+
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Longest chunk-size line (size, extensions and CRLF); longer ones are refused as malformed.
+constexpr size_t kMaxChunkSizeLine = 4096;
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool IsTokenChar(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsToken(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!IsTokenChar(c)) return false;
+  }
+  return true;
+}
+
+size_t FindLineFeed(std::string_view input, size_t line_start, size_t budget, size_t* scan,
+                    bool* over_budget) {
+  *over_budget = false;
+  const size_t window_end = std::min(input.size(), line_start + budget);
+  const size_t from = std::max(*scan, line_start);
+  if (from < window_end) {
+    const void* hit = std::memchr(input.data() + from, '\n', window_end - from);
+    if (hit != nullptr) {
+      const size_t at = static_cast<const char*>(hit) - input.data();
+      *scan = at;
+      return at;
+    }
+  }
+  *scan = std::max(from, window_end);
+  if (input.size() - line_start >= budget) *over_budget = true;
+  return std::string_view::npos;
+}
+
+bool LineContent(std::string_view input, size_t line_start, size_t lf, std::string_view* content) {
+  std::string_view line = input.substr(line_start, lf - line_start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.find('\r') != std::string_view::npos) return false;
+  *content = line;
+  return true;
+}
+
+bool ParseFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  // IsToken also refuses a leading space (obs-fold) and whitespace before the colon.
+  *name = line.substr(0, colon);
+  if (!IsToken(*name)) return false;
+  *value = TrimOws(line.substr(colon + 1));
+  for (char c : *value) {
+    if (!IsFieldValueChar(c)) return false;
+  }
+  return true;
+}
+
+std::optional<uint64_t> ParseContentLength(std::string_view value) {
+  if (value.empty() || value.size() > 18) return std::nullopt;
+  uint64_t length = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    length = length * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return length;
+}
+
+TransferCoding ClassifyTransferEncoding(std::string_view value) {
+  if (EqualsIgnoreCase(value, "chunked")) return TransferCoding::kChunked;
+  const size_t comma = value.rfind(',');
+  if (comma != std::string_view::npos &&
+      EqualsIgnoreCase(TrimOws(value.substr(comma + 1)), "chunked")) {
+    return TransferCoding::kUnsupported;
+  }
+  return TransferCoding::kMalformed;
+}
+
+void ScanConnectionHeader(std::string_view value, ConnectionOptions* options) {
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    const std::string_view token = TrimOws(value.substr(0, comma));
+    if (EqualsIgnoreCase(token, "close")) options->close = true;
+    if (EqualsIgnoreCase(token, "keep-alive")) options->keep_alive = true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits, size_t* pos,
+                                   int* error_status, std::string_view* error) {
+  auto fail = [&](int status, std::string_view message) {
+    *error_status = status;
+    *error = message;
+    return ParseStatus::kError;
+  };
+  for (;;) {
+    switch (state_) {
+      case State::kSize: {
+        bool over = false;
+        const size_t lf = FindLineFeed(input, *pos, kMaxChunkSizeLine, &scan_, &over);
+        if (lf == std::string_view::npos) {
+          return over ? fail(400, "chunk-size line too long") : ParseStatus::kIncomplete;
+        }
+        std::string_view line;
+        if (!LineContent(input, *pos, lf, &line)) return fail(400, "bare CR in chunk-size line");
+        uint64_t size = 0;
+        size_t i = 0;
+        for (; i < line.size(); ++i) {
+          const int digit = HexDigitValue(line[i]);
+          if (digit < 0) break;
+          if (size > (UINT64_MAX >> 4)) return fail(400, "chunk-size overflow");
+          size = (size << 4) | static_cast<uint64_t>(digit);
+        }
+        if (i == 0) return fail(400, "malformed chunk-size");
+        // What may follow the size: optional whitespace, then chunk extensions, ignored.
+        std::string_view rest = line.substr(i);
+        while (!rest.empty() && IsOws(rest.front())) rest.remove_prefix(1);
+        if (!rest.empty() && rest.front() != ';') return fail(400, "malformed chunk-size");
+        for (char c : rest) {
+          if (!IsFieldValueChar(c)) return fail(400, "control character in chunk extension");
+        }
+        if (size > limits.max_body_bytes - body_bytes_) return fail(413, "chunked body too large");
+        *pos = lf + 1;
+        scan_ = *pos;
+        if (size == 0) {
+          state_ = State::kTrailer;
+          trailer_start_ = *pos;
+        } else {
+          chunk_left_ = size;
+          state_ = State::kData;
+        }
+        break;
+      }
+      case State::kData: {
+        // Data is counted as it arrives, so a large chunk is never looked at twice.
+        const uint64_t available = input.size() - *pos;
+        const uint64_t take = std::min(available, chunk_left_);
+        *pos += take;
+        chunk_left_ -= take;
+        body_bytes_ += take;
+        if (chunk_left_ > 0) return ParseStatus::kIncomplete;
+        state_ = State::kDataEnd;
+        break;
+      }
+      case State::kDataEnd: {
+        if (*pos >= input.size()) return ParseStatus::kIncomplete;
+        if (input[*pos] == '\n') {
+          *pos += 1;
+        } else if (input[*pos] == '\r') {
+          if (*pos + 1 >= input.size()) return ParseStatus::kIncomplete;
+          if (input[*pos + 1] != '\n') return fail(400, "chunk data not followed by CRLF");
+          *pos += 2;
+        } else {
+          return fail(400, "chunk data not followed by CRLF");
+        }
+        scan_ = *pos;
+        state_ = State::kSize;
+        break;
+      }
+      case State::kTrailer: {
+        bool over = false;
+        const size_t budget = limits.max_trailer_bytes - (*pos - trailer_start_);
+        const size_t lf = FindLineFeed(input, *pos, budget, &scan_, &over);
+        if (lf == std::string_view::npos) {
+          return over ? fail(431, "trailer section too large") : ParseStatus::kIncomplete;
+        }
+        std::string_view line;
+        if (!LineContent(input, *pos, lf, &line)) return fail(400, "bare CR in trailer");
+        *pos = lf + 1;
+        scan_ = *pos;
+        if (line.empty()) return ParseStatus::kComplete;
+        std::string_view name, value;
+        if (!ParseFieldLine(line, &name, &value)) return fail(400, "malformed trailer field");
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace protocol::http_internal

@@ -1,0 +1,109 @@
+// RespRequestParser: turns the bytes a Redis client sends (RESP2 multibulk arrays and inline
+// commands, pipelined) into argument vectors, one request per call, without copying them.
+#ifndef PROTOCOL_RESP_REQUEST_PARSER_H_
+#define PROTOCOL_RESP_REQUEST_PARSER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "protocol/parse_status.h"
+
+namespace protocol {
+
+// An incremental RESP2 request parser that behaves as Redis 7's processInlineBuffer and
+// processMultibulkBuffer do, including their error wording.
+//
+//   RespRequestParser parser;
+//   size_t offset = 0;
+//   for (;;) {
+//     auto r = parser.Parse(input.substr(offset));
+//     if (r.status != ParseStatus::kComplete) break;  // kIncomplete: wait; kError: reply, close
+//     offset += r.consumed;
+//     if (!r.argv.empty()) Execute(r.argv);            // empty: a blank line, *0 or *-1
+//   }
+//
+// Contract: each call is given the whole unconsumed input, which starts where the last complete
+// request ended and may only have grown at the back since the previous call. The parser keeps
+// offsets (never pointers, so the caller's buffer may move) of what it has already scanned, so a
+// 512 MiB bulk arriving 64 KiB at a time costs O(total bytes), not O(bytes^2).
+//
+// Redis rules kept on purpose:
+//  - A request starting with '*' is a multibulk array; anything else is an inline command line
+//    ended by "\n" (a preceding "\r" is dropped), split like sdssplitargs (quotes, escapes).
+//  - Blank inline lines, "*0" and negative counts are requests with no arguments.
+//  - A bulk's trailing two bytes are skipped without being checked, as Redis does.
+// Where Redis's answer would depend on how the bytes were split (a line longer than the limit is
+// refused only if its end has not arrived yet), a line's length is checked against the limit
+// whether or not its end has arrived, so the outcome never depends on the split.
+class RespRequestParser {
+ public:
+  struct Options {
+    // Longest inline command line, and longest "*<count>" / "$<len>" line.
+    size_t max_inline_bytes = 64 * 1024;
+    // Largest "*<count>" accepted.
+    int64_t max_multibulk_count = 1024 * 1024;
+    // Largest "$<len>" accepted (Redis's proto-max-bulk-len).
+    int64_t max_bulk_bytes = 512LL * 1024 * 1024;
+  };
+
+  struct Result {
+    ParseStatus status = ParseStatus::kIncomplete;
+    // kComplete: bytes of input the request took.
+    size_t consumed = 0;
+    // kComplete: the arguments. Views into the input, or into the parser for inline arguments
+    // that had quotes or escapes; valid until the next call to Parse or Reset and while the input
+    // is unchanged.
+    absl::Span<const std::string_view> argv;
+    // kError: Redis's wording, without the "Protocol error: " prefix, e.g.
+    // "invalid multibulk length". Valid until the next call.
+    std::string_view error;
+  };
+
+  RespRequestParser() : RespRequestParser(Options{}) {}
+  explicit RespRequestParser(const Options& options) : options_(options) {}
+
+  // Parses the request at the front of `input`. See the class comment for the contract.
+  Result Parse(std::string_view input);
+
+  // Forgets a partly parsed request (e.g. when the input it belonged to is thrown away).
+  void Reset();
+
+ private:
+  enum class Mode { kStart, kInline, kMultibulk };
+
+  // One argument: a range of the input, or of decoded_ for inline arguments with quotes.
+  struct Piece {
+    size_t begin;
+    size_t length;
+    bool decoded;
+  };
+
+  Result ParseInline(std::string_view input);
+  Result ParseMultibulk(std::string_view input);
+  // Finds `terminator` in the line starting at `line_start`, resuming at scan_. Returns the
+  // terminator's offset, or npos; sets *too_long when the line is already over max_inline_bytes.
+  size_t FindLineEnd(std::string_view input, size_t line_start, char terminator, bool* too_long);
+  // sdssplitargs on one inline line; false on unbalanced quotes.
+  bool SplitInline(std::string_view input, size_t line_end);
+  Result Complete(std::string_view input, size_t consumed);
+  Result Error(std::string_view message);
+
+  Options options_;
+  Mode mode_ = Mode::kStart;
+  size_t scan_ = 0;            // offset up to which the current line was searched already
+  size_t pos_ = 0;             // multibulk: offset of the next unparsed line or bulk
+  int64_t args_left_ = -1;     // multibulk: arguments still to read; -1 until the count is read
+  int64_t bulk_length_ = -1;   // multibulk: length of the bulk at pos_, -1 until its header
+  std::vector<Piece> pieces_;  // reused: no allocation per request once warm
+  std::vector<std::string_view> argv_;
+  std::string decoded_;
+  std::string error_;
+};
+
+}  // namespace protocol
+
+#endif  // PROTOCOL_RESP_REQUEST_PARSER_H_
