@@ -1,0 +1,388 @@
+// ClientConnection: connect state machine, request/reply matching and per-request accounting.
+#include "client/client_connection.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace client {
+namespace {
+
+constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+
+}  // namespace
+
+ClientConnection::ClientConnection(ClientContext* context, uint64_t slot, std::string_view request,
+                                   std::unique_ptr<ResponseVerifier> verifier,
+                                   const reactor::SocketAddress* source, size_t in_flight_capacity)
+    : context_(context),
+      slot_(slot),
+      request_(request),
+      verifier_(std::move(verifier)),
+      source_(source),
+      ring_(std::max<size_t>(1, in_flight_capacity)) {}
+
+ClientConnection::~ClientConnection() { CloseFd(); }
+
+void ClientConnection::Connect() {
+  if (state_ == State::kConnecting || state_ == State::kConnected) return;
+  LoadStats& stats = *context_->stats;
+  ++stats.ledger.attempted;
+  connect_start_nanos_ = reactor::MonotonicNanos();
+  const reactor::SocketAddress& target = context_->options->target;
+  fd_ = socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) {
+    FailConnect(errno);
+    return;
+  }
+  state_ = State::kConnecting;
+  if (source_ != nullptr) {
+    // Without IP_BIND_ADDRESS_NO_PORT, bind() picks the port before knowing the destination, so
+    // each source address would be limited to one connection per ephemeral port overall instead
+    // of per destination.
+    const int one = 1;
+    if (target.family() == AF_INET &&
+        setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
+      FailConnect(errno);
+      return;
+    }
+    if (bind(fd_, source_->sockaddr_ptr(), source_->length()) < 0) {
+      FailConnect(errno);
+      return;
+    }
+  }
+  // Requests are small and latency is the measure: never let Nagle hold one back.
+  const int one = 1;
+  if (setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
+    FailConnect(errno);
+    return;
+  }
+  if (connect(fd_, target.sockaddr_ptr(), target.length()) == 0) {
+    if (absl::Status s = context_->loop->Add(fd_, EPOLLIN, this); !s.ok()) {
+      FailConnect(EMFILE);  // epoll could not take it: the same class of resource limit
+      return;
+    }
+    CompleteConnect();
+    return;
+  }
+  if (errno != EINPROGRESS) {
+    FailConnect(errno);
+    return;
+  }
+  // Writable means the handshake finished, one way or the other: SO_ERROR says which.
+  if (absl::Status s = context_->loop->Add(fd_, EPOLLOUT, this); !s.ok()) {
+    FailConnect(ENOMEM);
+    return;
+  }
+}
+
+void ClientConnection::FailConnect(int err) {
+  LoadStats& stats = *context_->stats;
+  const ConnectFailure cause = ConnectFailureFromErrno(err);
+  ++stats.ledger.connect_failed[static_cast<int>(cause)];
+  ++context_->interval->errors;
+  ++consecutive_failures_;
+  switch (cause) {
+    case ConnectFailure::kTooManyFiles:
+      stats.limit_notes.insert(
+          "file descriptors (EMFILE/ENFILE): the process's RLIMIT_NOFILE hard limit or the "
+          "system's fs.file-max was reached; raise `ulimit -Hn` (limits.conf nofile) or "
+          "sysctl fs.file-max");
+      break;
+    case ConnectFailure::kAddrNotAvail:
+      stats.limit_notes.insert(
+          "ephemeral ports (EADDRNOTAVAIL): one source address reaches a destination through at "
+          "most net.ipv4.ip_local_port_range ports; add --source_addresses (e.g. "
+          "127.0.0.1-127.0.0.8) or widen the range");
+      break;
+    case ConnectFailure::kOther:
+      if (err == ENOMEM || err == ENOBUFS) {
+        stats.limit_notes.insert(
+            "memory (ENOMEM/ENOBUFS): socket memory ran out; raise net.ipv4.tcp_mem or free "
+            "memory");
+      } else {
+        NoteError(absl::StrCat("connect: ", std::strerror(err)));
+      }
+      break;
+    default:
+      break;
+  }
+  CloseFd();
+  context_->host->OnDisconnected(this, /*was_connected=*/false);
+}
+
+void ClientConnection::CompleteConnect() {
+  LoadStats& stats = *context_->stats;
+  const int64_t now = reactor::MonotonicNanos();
+  ++stats.ledger.connected;
+  stats.connect.Record(now - connect_start_nanos_);
+  state_ = State::kConnected;
+  consecutive_failures_ = 0;
+  verifier_->Reset();
+  context_->host->OnConnected(this);
+}
+
+void ClientConnection::OnEvents(uint32_t events) {
+  if (state_ == State::kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) != 0) err = ECONNREFUSED;
+    if (err != 0) {
+      FailConnect(err);
+      return;
+    }
+    if (absl::Status s = context_->loop->Modify(fd_, EPOLLIN); !s.ok()) {
+      FailConnect(ENOMEM);
+      return;
+    }
+    CompleteConnect();
+    return;
+  }
+  if (state_ != State::kConnected) return;
+  // EPOLLERR/EPOLLHUP: reading collects the error or the EOF, so they need no branch of their own.
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) {
+    HandleReadable();
+    if (state_ != State::kConnected) return;
+  }
+  if ((events & EPOLLOUT) != 0) Flush();
+}
+
+void ClientConnection::HandleReadable() {
+  // An incomplete reply waits in input_; otherwise read into the thread's shared scratch buffer,
+  // and keep only what is left of a partial reply.
+  reactor::Buffer& target = input_.empty() ? context_->scratch : input_;
+  char* room = target.PrepareWrite(kReadChunkBytes);
+  const ssize_t n = recv(fd_, room, kReadChunkBytes, MSG_DONTWAIT);
+  if (n == 0) {
+    Lose(LossCause::kEof, 0);
+    return;
+  }
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    Lose(LossCause::kReset, errno);
+    return;
+  }
+  target.Commit(static_cast<size_t>(n));
+  const int64_t now = reactor::MonotonicNanos();
+  if (now >= context_->measure_start_nanos) context_->stats->bytes_received += n;
+  const ptrdiff_t consumed = ProcessReplies(target.view(), now);
+  if (consumed < 0) {
+    context_->scratch.Clear();
+    return;
+  }
+  if (&target == &context_->scratch) {
+    if (static_cast<size_t>(consumed) < target.size()) {
+      input_.Append(target.view().substr(consumed));
+    }
+    target.Clear();
+  } else {
+    target.Consume(static_cast<size_t>(consumed));
+  }
+  if (state_ != State::kConnected) return;
+  Flush();
+}
+
+ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) {
+  LoadStats& stats = *context_->stats;
+  Ledger& ledger = stats.ledger;
+  size_t consumed = 0;
+  int answered = 0;
+  bool resolved = false;
+  while (consumed < input.size()) {
+    if (in_flight_count_ == 0) {
+      // Bytes nobody asked for: the server is out of step with us.
+      NoteError("reply bytes with no request in flight");
+      Lose(LossCause::kMalformed, 0);
+      return -1;
+    }
+    const VerifyResult result = verifier_->Next(input.substr(consumed));
+    consumed += result.consumed;
+    if (result.kind == VerifyResult::kIncomplete) break;
+    if (result.kind == VerifyResult::kMalformed) {
+      NoteError(result.detail);
+      Lose(LossCause::kMalformed, 0);
+      return -1;
+    }
+    const InFlight entry = ring_[ring_head_];
+    ring_head_ = (ring_head_ + 1) % ring_.size();
+    --in_flight_count_;
+    ++answered;
+    if (entry.timed_out) {
+      --timed_out_prefix_;
+      ++ledger.late;
+      continue;
+    }
+    resolved = true;
+    ++context_->interval->responses;
+    switch (result.kind) {
+      case VerifyResult::kOk:
+        ++ledger.ok;
+        break;
+      case VerifyResult::kErrorReply:
+        ++ledger.error_replies;
+        ++context_->interval->errors;
+        NoteError(result.detail);
+        break;
+      default:
+        ++ledger.mismatched;
+        ++context_->interval->errors;
+        break;
+    }
+    // Requests meant for the warm-up are not measured.
+    if (entry.intended_nanos >= context_->measure_start_nanos) {
+      ++stats.measured_responses;
+      stats.corrected.Record(now - entry.intended_nanos);
+      stats.uncorrected.Record(now - entry.sent_nanos);
+      context_->interval->latency.Record(now - entry.intended_nanos);
+    }
+  }
+  if (resolved) context_->host->OnRequestsResolved();
+  if (state_ != State::kConnected) return -1;
+  // Closed loop: each answer frees its pipeline slot for the next request.
+  if (context_->options->rate == 0) {
+    for (int i = 0; i < answered; ++i) {
+      if (!context_->host->TakeSendPermit()) break;
+      PushInFlight(InFlight{now, now, false});
+      output_.Append(request_);
+    }
+  }
+  return static_cast<ptrdiff_t>(consumed);
+}
+
+bool ClientConnection::SendRequest(int64_t intended_nanos) {
+  if (state_ != State::kConnected) return false;
+  QueueRequest(intended_nanos);
+  return Flush();
+}
+
+void ClientConnection::QueueRequest(int64_t intended_nanos) {
+  PushInFlight(InFlight{intended_nanos, reactor::MonotonicNanos(), false});
+  output_.Append(request_);
+}
+
+void ClientConnection::PushInFlight(const InFlight& entry) {
+  if (in_flight_count_ == ring_.size()) {
+    // Full (open loop against a slow server): grow, keeping the order. Rare and amortised.
+    std::vector<InFlight> bigger(ring_.size() * 2);
+    for (size_t i = 0; i < in_flight_count_; ++i) {
+      bigger[i] = ring_[(ring_head_ + i) % ring_.size()];
+    }
+    ring_.swap(bigger);
+    ring_head_ = 0;
+  }
+  ring_[(ring_head_ + in_flight_count_) % ring_.size()] = entry;
+  ++in_flight_count_;
+  ++context_->stats->ledger.sent;
+}
+
+bool ClientConnection::Flush() {
+  while (!output_.empty()) {
+    const ssize_t n = send(fd_, output_.data(), output_.size(), kSendFlags);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      Lose(LossCause::kReset, errno);
+      return false;
+    }
+    if (reactor::MonotonicNanos() >= context_->measure_start_nanos) {
+      context_->stats->bytes_sent += n;
+    }
+    output_.Consume(static_cast<size_t>(n));
+  }
+  // EPOLLOUT only while output waits: no epoll_ctl at all in the steady state.
+  const uint32_t wanted = output_.empty() ? EPOLLIN : (EPOLLIN | EPOLLOUT);
+  if (absl::Status s = context_->loop->Modify(fd_, wanted); !s.ok()) {
+    Lose(LossCause::kReset, ENOMEM);
+    return false;
+  }
+  return true;
+}
+
+void ClientConnection::CheckTimeouts(int64_t now_nanos) {
+  if (state_ == State::kConnecting) {
+    if (now_nanos - connect_start_nanos_ >= context_->connect_timeout_nanos) FailConnect(ETIMEDOUT);
+    return;
+  }
+  if (state_ != State::kConnected) return;
+  bool any = false;
+  while (timed_out_prefix_ < in_flight_count_) {
+    InFlight& entry = ring_[(ring_head_ + timed_out_prefix_) % ring_.size()];
+    if (now_nanos - entry.sent_nanos < context_->timeout_nanos) break;
+    entry.timed_out = true;
+    ++timed_out_prefix_;
+    ++context_->stats->ledger.timed_out;
+    ++context_->interval->errors;
+    any = true;
+  }
+  if (any) context_->host->OnRequestsResolved();
+}
+
+void ClientConnection::Lose(LossCause cause, int err) {
+  Ledger& ledger = context_->stats->ledger;
+  const uint64_t pending = in_flight_count_ - timed_out_prefix_;
+  switch (cause) {
+    case LossCause::kEof:
+      ++ledger.closed_by_peer;
+      ledger.eof += pending;
+      break;
+    case LossCause::kReset:
+      ++ledger.reset_by_peer;
+      ledger.reset += pending;
+      if (err != 0 && err != ECONNRESET && err != EPIPE) {
+        NoteError(absl::StrCat("connection lost: ", std::strerror(err)));
+      }
+      break;
+    case LossCause::kMalformed:
+      // The reply that could not be parsed, and those behind it, can never be verified.
+      ++ledger.reset_by_peer;
+      ledger.mismatched += pending;
+      break;
+  }
+  context_->interval->errors += pending + 1;
+  CloseFd();
+  if (pending > 0) context_->host->OnRequestsResolved();
+  context_->host->OnDisconnected(this, /*was_connected=*/true);
+}
+
+void ClientConnection::CloseAtEnd() {
+  Ledger& ledger = context_->stats->ledger;
+  if (state_ == State::kConnecting) {
+    ++ledger.connecting_at_end;
+  } else if (state_ == State::kConnected) {
+    ledger.in_flight_at_end += in_flight_count_ - timed_out_prefix_;
+    ++context_->stats->open_at_end;
+  }
+  CloseFd();
+}
+
+void ClientConnection::CloseFd() {
+  if (fd_ >= 0) {
+    if (context_->loop->IsRegistered(fd_)) {
+      // Cannot fail for a registered fd short of a bug; the fd is closed either way.
+      (void)context_->loop->Remove(fd_);
+    }
+    close(fd_);
+    fd_ = -1;
+  }
+  state_ = State::kClosed;
+  ring_head_ = 0;
+  in_flight_count_ = 0;
+  timed_out_prefix_ = 0;
+  input_.Clear();
+  output_.Clear();
+}
+
+void ClientConnection::NoteError(std::string_view detail) {
+  ++context_->stats->errors_by_detail[std::string(detail)];
+}
+
+}  // namespace client

@@ -1,0 +1,148 @@
+// ClientConnection: one load connection's life: the non-blocking connect, sending requests,
+// matching each reply to the request it answers, timing it, and accounting for every request
+// when the connection ends.
+#ifndef CLIENT_CLIENT_CONNECTION_H_
+#define CLIENT_CLIENT_CONNECTION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "client/client_options.h"
+#include "client/latency_histogram.h"
+#include "client/load_stats.h"
+#include "client/response_verifier.h"
+#include "reactor/buffer.h"
+#include "reactor/event_loop.h"
+#include "reactor/socket_address.h"
+
+namespace client {
+
+class ClientConnection;
+
+// What the connections of one thread report to their owner (the LoadGenerator).
+class ConnectionHost {
+ public:
+  // The connect completed.
+  virtual void OnConnected(ClientConnection* connection) = 0;
+  // The connection is gone (connect failed, lost, or closed on a malformed reply). Its fd is
+  // closed already; the host may reconnect it (not from inside this call: defer or use a timer).
+  virtual void OnDisconnected(ClientConnection* connection, bool was_connected) = 0;
+  // Closed loop: may the connection send another request now? (False once stopping or when the
+  // --requests quota is spent.)
+  virtual bool TakeSendPermit() = 0;
+  // A request reached its end (answered, timed out or lost): lets the host see when a --requests
+  // run is complete.
+  virtual void OnRequestsResolved() = 0;
+
+ protected:
+  ~ConnectionHost() = default;
+};
+
+// Per-second figures, reset by the host each second.
+struct IntervalCounters {
+  uint64_t responses = 0;
+  uint64_t errors = 0;       // every non-ok end of a request, and connect failures
+  LatencyHistogram latency;  // corrected
+};
+
+// What a thread's connections share. One loop thread uses it, so one scratch buffer serves every
+// connection's reads and the steady state allocates nothing.
+struct ClientContext {
+  reactor::EventLoop* loop = nullptr;
+  const ClientOptions* options = nullptr;
+  LoadStats* stats = nullptr;
+  IntervalCounters* interval = nullptr;
+  ConnectionHost* host = nullptr;
+  reactor::Buffer scratch;
+  int64_t measure_start_nanos = 0;  // end of the warm-up
+  int64_t timeout_nanos = 0;
+  int64_t connect_timeout_nanos = 0;
+};
+
+class ClientConnection : public reactor::EventHandler {
+ public:
+  enum class State { kIdle, kConnecting, kConnected, kClosed };
+  static constexpr size_t kReadChunkBytes = 64 * 1024;
+
+  // `request` and `source` (may be null) must outlive the connection.
+  ClientConnection(ClientContext* context, uint64_t slot, std::string_view request,
+                   std::unique_ptr<ResponseVerifier> verifier, const reactor::SocketAddress* source,
+                   size_t in_flight_capacity);
+  ~ClientConnection();
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
+
+  // Starts a non-blocking connect from kIdle or kClosed. An immediate failure is counted and
+  // reported through OnDisconnected before this returns.
+  void Connect();
+  // Sends one request meant to go at `intended_nanos` (open loop) or now (closed loop: pass the
+  // current time). Only in kConnected. False if the connection was lost while sending.
+  bool SendRequest(int64_t intended_nanos);
+  // Queues one request without sending it: a batch (the pipeline's first window) then goes out
+  // in one send with Flush().
+  void QueueRequest(int64_t intended_nanos);
+  // Sends queued output; arms EPOLLOUT only for what the socket does not take. False if the
+  // connection was lost.
+  bool Flush();
+  // Times out requests older than --timeout and a connect older than --connect_timeout.
+  void CheckTimeouts(int64_t now_nanos);
+  // The run is over: closes, counting what is in flight as in_flight_at_end (or the pending
+  // connect as connecting_at_end). Does not call the host.
+  void CloseAtEnd();
+
+  State state() const { return state_; }
+  uint64_t slot() const { return slot_; }
+  int fd() const { return fd_; }
+  size_t in_flight() const { return in_flight_count_; }
+  // Lost connections in a row without a completed connect, for the reconnect backoff.
+  int consecutive_failures() const { return consecutive_failures_; }
+
+  void OnEvents(uint32_t events) override;
+
+ private:
+  struct InFlight {
+    int64_t intended_nanos;
+    int64_t sent_nanos;
+    bool timed_out;
+  };
+  enum class LossCause { kEof, kReset, kMalformed };
+
+  void FailConnect(int err);
+  void CompleteConnect();
+  void HandleReadable();
+  // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if
+  // the connection was closed.
+  ptrdiff_t ProcessReplies(std::string_view input, int64_t now);
+  void Lose(LossCause cause, int err);
+  // Closes the fd and forgets in-flight requests (after the caller has counted them).
+  void CloseFd();
+  void PushInFlight(const InFlight& entry);
+  void NoteError(std::string_view detail);
+
+  ClientContext* const context_;
+  const uint64_t slot_;
+  const std::string_view request_;
+  std::unique_ptr<ResponseVerifier> verifier_;
+  const reactor::SocketAddress* const source_;
+  State state_ = State::kIdle;
+  int fd_ = -1;
+  int64_t connect_start_nanos_ = 0;
+  int consecutive_failures_ = 0;
+
+  // In-flight requests, oldest first: a ring that grows (doubling) only when full.
+  std::vector<InFlight> ring_;
+  size_t ring_head_ = 0;
+  size_t in_flight_count_ = 0;
+  // The leading in-flight entries already marked timed out: the timeout scan starts after them.
+  size_t timed_out_prefix_ = 0;
+
+  reactor::Buffer input_;   // only a partial reply waiting for the rest
+  reactor::Buffer output_;  // only what the socket did not take yet
+};
+
+}  // namespace client
+
+#endif  // CLIENT_CLIENT_CONNECTION_H_

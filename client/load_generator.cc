@@ -1,0 +1,231 @@
+// LoadGenerator: timers drive connects, the fixed-rate schedule, timeouts and the per-second
+// report; replies drive the closed loop.
+#include "client/load_generator.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/time/time.h"
+
+namespace client {
+namespace {
+
+int64_t TimevalNanos(const timeval& tv) {
+  return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 + tv.tv_usec * 1'000;
+}
+
+}  // namespace
+
+LoadGenerator::LoadGenerator(const ClientOptions& options, const RequestCodec& codec,
+                             ThreadShare share, ProgressReporter* progress)
+    : options_(options), codec_(codec), share_(std::move(share)), progress_(progress) {}
+
+LoadGenerator::~LoadGenerator() {
+  // Connections deregister from the loop as they close, so they go first.
+  connections_.clear();
+}
+
+void LoadGenerator::RequestStop() { stop_requested_.store(true, std::memory_order_relaxed); }
+
+absl::Status LoadGenerator::Run() {
+  auto loop = reactor::EventLoop::Create();
+  if (!loop.ok()) return loop.status();
+  loop_ = std::move(*loop);
+
+  rusage usage_start{};
+  if (getrusage(RUSAGE_THREAD, &usage_start) < 0) {
+    return absl::ErrnoToStatus(errno, "getrusage(RUSAGE_THREAD)");
+  }
+  start_nanos_ = reactor::MonotonicNanos();
+  context_.loop = loop_.get();
+  context_.options = &options_;
+  context_.stats = &stats_;
+  context_.interval = &interval_;
+  context_.host = this;
+  context_.measure_start_nanos = start_nanos_ + absl::ToInt64Nanoseconds(options_.warmup);
+  context_.timeout_nanos = absl::ToInt64Nanoseconds(options_.timeout);
+  context_.connect_timeout_nanos = absl::ToInt64Nanoseconds(options_.connect_timeout);
+
+  // Open loop: the ring only grows when the server falls behind. Closed loop: exactly the pipeline.
+  const size_t ring_capacity = share_.rate > 0 ? 16 : static_cast<size_t>(options_.pipeline);
+  connections_.reserve(share_.slots.size());
+  for (uint64_t slot : share_.slots) {
+    const reactor::SocketAddress* source =
+        options_.source_addresses.empty()
+            ? nullptr
+            : &options_.source_addresses[slot % options_.source_addresses.size()];
+    const std::string_view request = codec_.RequestFor(slot);
+    connections_.push_back(std::make_unique<ClientConnection>(
+        &context_, slot, request, codec_.NewVerifier(request), source, ring_capacity));
+  }
+
+  // The sweep bounds how late a timeout is noticed, and how soon a stop request is.
+  const int64_t sweep_nanos =
+      std::clamp<int64_t>(std::min(context_.timeout_nanos, context_.connect_timeout_nanos) / 20,
+                          1'000'000, 100'000'000);
+  loop_->RunEvery(absl::Nanoseconds(sweep_nanos), [this] { SweepTimeouts(); });
+  loop_->RunEvery(absl::Seconds(1), [this] { SecondTick(); });
+  measuring_ = options_.warmup <= absl::ZeroDuration();
+  if (!measuring_) loop_->RunAfter(options_.warmup, [this] { measuring_ = true; });
+  if (options_.requests == 0) {
+    loop_->RunAfter(options_.warmup + options_.duration, [this] { Finish(); });
+  }
+  if (share_.rate > 0) {
+    // A tick per request up to 20k/s; above that, several requests per 50us tick (each still
+    // timed from its own intended send time).
+    const int64_t interval = static_cast<int64_t>(1e9 / share_.rate);
+    loop_->RunEvery(absl::Nanoseconds(std::clamp<int64_t>(interval, 50'000, 1'000'000)),
+                    [this] { RateTick(); });
+  }
+  StartConnects();
+
+  absl::Status status = finishing_ ? absl::OkStatus() : loop_->Run();
+  const int64_t end_nanos = reactor::MonotonicNanos();
+  finishing_ = true;
+  for (auto& connection : connections_) connection->CloseAtEnd();
+  if (interval_.responses > 0 || interval_.errors > 0) {
+    if (progress_ != nullptr) {
+      progress_->Report(second_ + 1, interval_.responses, interval_.errors, 0, interval_.latency);
+    }
+  }
+  if (progress_ != nullptr) progress_->ThreadDone();
+  stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.measure_start_nanos);
+
+  rusage usage_end{};
+  if (getrusage(RUSAGE_THREAD, &usage_end) < 0) {
+    return absl::ErrnoToStatus(errno, "getrusage(RUSAGE_THREAD)");
+  }
+  ThreadCpu cpu;
+  cpu.user_nanos = TimevalNanos(usage_end.ru_utime) - TimevalNanos(usage_start.ru_utime);
+  cpu.system_nanos = TimevalNanos(usage_end.ru_stime) - TimevalNanos(usage_start.ru_stime);
+  cpu.wall_nanos = end_nanos - start_nanos_;
+  stats_.cpu.push_back(cpu);
+  return status;
+}
+
+void LoadGenerator::StartConnects() {
+  if (share_.connect_rate <= 0) {
+    while (next_to_connect_ < connections_.size() && !finishing_) {
+      connections_[next_to_connect_++]->Connect();
+    }
+    return;
+  }
+  // Paced: a 1 ms tick (or one per connect, if slower) opens whatever the rate allows by now.
+  const int64_t interval = static_cast<int64_t>(1e9 / share_.connect_rate);
+  loop_->RunEvery(absl::Nanoseconds(std::max<int64_t>(interval, 1'000'000)),
+                  [this] { ConnectTick(); });
+  ConnectTick();
+}
+
+void LoadGenerator::ConnectTick() {
+  const double elapsed_seconds = (reactor::MonotonicNanos() - start_nanos_) / 1e9;
+  const size_t due = std::min<size_t>(
+      connections_.size(), static_cast<size_t>(elapsed_seconds * share_.connect_rate) + 1);
+  while (next_to_connect_ < due && !finishing_) connections_[next_to_connect_++]->Connect();
+}
+
+void LoadGenerator::RateTick() {
+  if (finishing_) return;
+  const double interval = 1e9 / share_.rate;
+  const int64_t now = reactor::MonotonicNanos();
+  const uint64_t due = static_cast<uint64_t>((now - start_nanos_) / interval) + 1;
+  const size_t n = connections_.size();
+  while (scheduled_ < due && !finishing_) {
+    // Round-robin over the connections that are up; a request with none to go on waits (and its
+    // wait counts in the corrected latency, as it should).
+    ClientConnection* chosen = nullptr;
+    for (size_t tries = 0; tries < n; ++tries) {
+      ClientConnection* c = connections_[rate_cursor_++ % n].get();
+      if (c->state() == ClientConnection::State::kConnected) {
+        chosen = c;
+        break;
+      }
+    }
+    if (chosen == nullptr || !TakeSendPermit()) break;
+    const int64_t intended = start_nanos_ + static_cast<int64_t>(scheduled_ * interval);
+    ++scheduled_;
+    chosen->SendRequest(intended);
+  }
+}
+
+void LoadGenerator::SweepTimeouts() {
+  if (stop_requested_.load(std::memory_order_relaxed)) {
+    Finish();
+    return;
+  }
+  const int64_t now = reactor::MonotonicNanos();
+  for (auto& connection : connections_) connection->CheckTimeouts(now);
+}
+
+void LoadGenerator::SecondTick() {
+  ++second_;
+  if (progress_ != nullptr) {
+    progress_->Report(second_, interval_.responses, interval_.errors, connected_count_,
+                      interval_.latency);
+  }
+  interval_.responses = 0;
+  interval_.errors = 0;
+  interval_.latency.Reset();
+}
+
+void LoadGenerator::OnConnected(ClientConnection* connection) {
+  ++connected_count_;
+  if (share_.rate > 0) return;  // the schedule, not the connection, decides when to send
+  const int64_t now = reactor::MonotonicNanos();
+  for (int i = 0; i < options_.pipeline; ++i) {
+    if (!TakeSendPermit()) break;
+    connection->QueueRequest(now);
+  }
+  connection->Flush();
+}
+
+void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connected) {
+  if (was_connected) --connected_count_;
+  if (finishing_) return;
+  if (options_.reconnect) {
+    // Bounded exponential backoff: a server that refuses is not hammered in a tight loop (wrk's
+    // failure mode), and a server that recovers is back in use within the cap.
+    const int failures = std::min(connection->consecutive_failures(), 30);
+    const absl::Duration backoff =
+        std::min(options_.reconnect_backoff_max,
+                 options_.reconnect_backoff_min * (1 << std::min(failures, 20)));
+    loop_->RunAfter(backoff, [this, connection] {
+      if (finishing_) return;
+      ++stats_.ledger.reconnects;
+      connection->Connect();
+    });
+    return;
+  }
+  ++dead_count_;
+  if (dead_count_ == connections_.size()) Finish();  // nothing left to measure
+}
+
+bool LoadGenerator::TakeSendPermit() {
+  if (finishing_) return false;
+  if (share_.request_quota > 0 && measuring_) {
+    if (measured_sent_ >= share_.request_quota) return false;
+    ++measured_sent_;
+  }
+  return true;
+}
+
+void LoadGenerator::OnRequestsResolved() { CheckFinished(); }
+
+void LoadGenerator::CheckFinished() {
+  if (share_.request_quota == 0 || measured_sent_ < share_.request_quota) return;
+  const Ledger& l = stats_.ledger;
+  if (l.sent == l.ok + l.error_replies + l.mismatched + l.reset + l.eof + l.timed_out) Finish();
+}
+
+void LoadGenerator::Finish() {
+  if (finishing_) return;
+  finishing_ = true;
+  if (loop_ != nullptr) loop_->Stop();
+}
+
+size_t LoadGenerator::LiveConnections() const { return connected_count_; }
+
+}  // namespace client

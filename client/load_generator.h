@@ -1,0 +1,90 @@
+// LoadGenerator: one thread's share of a load run: its own EventLoop and connections, connect
+// pacing and reconnects, the closed-loop or fixed-rate schedule, timeouts and the stop condition.
+#ifndef CLIENT_LOAD_GENERATOR_H_
+#define CLIENT_LOAD_GENERATOR_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "client/client_connection.h"
+#include "client/client_options.h"
+#include "client/load_stats.h"
+#include "client/progress_reporter.h"
+#include "client/response_verifier.h"
+#include "reactor/event_loop.h"
+
+namespace client {
+
+// The part of the run one thread carries. Threads share nothing while running: each has its own
+// loop, connections, codec and statistics, merged exactly afterwards.
+struct ThreadShare {
+  int thread_index = 0;
+  int thread_count = 1;
+  std::vector<uint64_t> slots;  // global connection numbers (pick the source address and pattern)
+  double rate = 0;              // requests/s for this thread; 0 = closed loop
+  double connect_rate = 0;      // connects/s for this thread; 0 = unpaced
+  uint64_t request_quota = 0;   // measured requests to send; 0 = run for the duration
+};
+
+class LoadGenerator : public ConnectionHost {
+ public:
+  // `options`, `codec` and `progress` (may be null) must outlive the generator.
+  LoadGenerator(const ClientOptions& options, const RequestCodec& codec, ThreadShare share,
+                ProgressReporter* progress);
+  ~LoadGenerator();
+
+  // Runs the share to its end, on the calling thread. The result is then in `stats()`.
+  absl::Status Run();
+  // Ends the run early (SIGINT); safe from any thread.
+  void RequestStop();
+
+  LoadStats& stats() { return stats_; }
+
+  // ConnectionHost.
+  void OnConnected(ClientConnection* connection) override;
+  void OnDisconnected(ClientConnection* connection, bool was_connected) override;
+  bool TakeSendPermit() override;
+  void OnRequestsResolved() override;
+
+ private:
+  void StartConnects();
+  void ConnectTick();
+  void RateTick();
+  void SweepTimeouts();
+  void SecondTick();
+  // Stops sending and ends the loop; the connections are closed after Run() returns.
+  void Finish();
+  void CheckFinished();
+  size_t LiveConnections() const;
+
+  const ClientOptions& options_;
+  const RequestCodec& codec_;
+  ThreadShare share_;
+  ProgressReporter* const progress_;
+  std::unique_ptr<reactor::EventLoop> loop_;
+  std::atomic<bool> stop_requested_{false};
+
+  LoadStats stats_;
+  IntervalCounters interval_;
+  ClientContext context_;
+  std::vector<std::unique_ptr<ClientConnection>> connections_;
+
+  int64_t start_nanos_ = 0;
+  bool finishing_ = false;
+  bool measuring_ = false;      // past the warm-up
+  size_t next_to_connect_ = 0;  // connection index of the next first connect
+  uint64_t measured_sent_ = 0;  // for the --requests quota
+  uint64_t scheduled_ = 0;      // fixed rate: requests issued so far
+  size_t rate_cursor_ = 0;      // fixed rate: round-robin over connections
+  size_t connected_count_ = 0;
+  size_t dead_count_ = 0;  // gave up (no --reconnect)
+  int second_ = 0;
+  uint64_t reported_errors_ = 0;
+};
+
+}  // namespace client
+
+#endif  // CLIENT_LOAD_GENERATOR_H_

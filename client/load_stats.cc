@@ -1,0 +1,24 @@
+// LoadStats: the exact merge of per-thread (or per-machine) results.
+#include "client/load_stats.h"
+
+#include <algorithm>
+
+namespace client {
+
+void LoadStats::Merge(const LoadStats& other) {
+  ledger.Merge(other.ledger);
+  corrected.Merge(other.corrected);
+  uncorrected.Merge(other.uncorrected);
+  connect.Merge(other.connect);
+  measured_responses += other.measured_responses;
+  bytes_sent += other.bytes_sent;
+  bytes_received += other.bytes_received;
+  measured_nanos = std::max(measured_nanos, other.measured_nanos);
+  open_at_end += other.open_at_end;
+  cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
+  for (const auto& [detail, n] : other.errors_by_detail) errors_by_detail[detail] += n;
+  for (const auto& [status, n] : other.status_classes) status_classes[status] += n;
+  limit_notes.insert(other.limit_notes.begin(), other.limit_notes.end());
+}
+
+}  // namespace client

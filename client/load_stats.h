@@ -1,0 +1,56 @@
+// LoadStats: what one load thread measured (and, merged, what the whole run measured): ledger,
+// latency histograms, byte counts, CPU time and error replies by message.
+#ifndef CLIENT_LOAD_STATS_H_
+#define CLIENT_LOAD_STATS_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/latency_histogram.h"
+#include "client/ledger.h"
+
+namespace client {
+
+struct ThreadCpu {
+  int64_t user_nanos = 0;
+  int64_t system_nanos = 0;
+  int64_t wall_nanos = 0;
+  // CPU over wall time: 1.0 is a whole core.
+  double Utilisation() const {
+    return wall_nanos <= 0 ? 0 : static_cast<double>(user_nanos + system_nanos) / wall_nanos;
+  }
+};
+
+struct LoadStats {
+  Ledger ledger;
+  // From the intended send time (coordinated omission corrected) and from the actual send time.
+  // In the closed loop they are the same clock and so the same histogram.
+  LatencyHistogram corrected;
+  LatencyHistogram uncorrected;
+  LatencyHistogram connect;  // connect() to the first EPOLLOUT with SO_ERROR clear
+
+  // Within the measured window (after the warm-up).
+  uint64_t measured_responses = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  int64_t measured_nanos = 0;
+
+  uint64_t open_at_end = 0;
+  std::vector<ThreadCpu> cpu;  // one per thread
+  // Error replies and unparsable replies by what they said ("-ERR unknown command", "HTTP 5xx").
+  std::map<std::string, uint64_t> errors_by_detail;
+  // Responses by HTTP status class ("2xx", "4xx", ...); empty for other protocols.
+  std::map<std::string, uint64_t> status_classes;
+  // Limits that stopped connections, with how to raise them. Deduplicated.
+  std::set<std::string> limit_notes;
+
+  // Sums everything; the measured window is the longest of the inputs.
+  void Merge(const LoadStats& other);
+};
+
+}  // namespace client
+
+#endif  // CLIENT_LOAD_STATS_H_

@@ -1,0 +1,326 @@
+// The load client's entry point: flags, the threads that carry the run, the report and the exit
+// status; and `client merge A.json B.json ...`, which combines saved runs exactly.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "client/client_options.h"
+#include "client/codec_factory.h"
+#include "client/load_generator.h"
+#include "client/progress_reporter.h"
+#include "client/run_report.h"
+#include "reactor/event_loop.h"
+
+ABSL_FLAG(std::string, target, "", "HOST:PORT of the server to load (numeric host)");
+ABSL_FLAG(std::string, protocol, "echo", "echo, resp or http");
+ABSL_FLAG(int, connections, 100, "concurrent connections, in total over all threads");
+ABSL_FLAG(int, threads, 1, "event-loop threads; connections are spread over them");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured run time (after --warmup)");
+ABSL_FLAG(uint64_t, requests, 0, "stop after this many measured requests instead (0 = off)");
+ABSL_FLAG(absl::Duration, warmup, absl::ZeroDuration(), "run this long before measuring");
+ABSL_FLAG(uint64_t, message_bytes, 64, "echo message / RESP ECHO payload size in bytes");
+ABSL_FLAG(int, pipeline, 1, "requests in flight per connection (closed loop)");
+ABSL_FLAG(std::string, rate, "0",
+          "fixed total request rate, e.g. 5000/s (open loop, latency from intended send time); "
+          "0 = closed loop");
+ABSL_FLAG(std::string, connect_rate, "0", "connects per second in total, e.g. 2000/s; 0 = unpaced");
+ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5), "connect timeout");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "response timeout; later answers are late");
+ABSL_FLAG(bool, reconnect, false, "reopen lost connections, with bounded exponential backoff");
+ABSL_FLAG(absl::Duration, reconnect_backoff_min, absl::Milliseconds(10), "first reconnect delay");
+ABSL_FLAG(absl::Duration, reconnect_backoff_max, absl::Seconds(1), "reconnect delay cap");
+ABSL_FLAG(std::string, source_addresses, "",
+          "local addresses to bind, round-robin: a list and/or ranges, e.g. 127.0.0.1-127.0.0.8");
+ABSL_FLAG(std::string, command, "PING", "--protocol=resp: PING or ECHO (payload --message_bytes)");
+ABSL_FLAG(std::string, path, "/", "--protocol=http: the path to GET");
+ABSL_FLAG(std::string, host, "", "--protocol=http: the Host header (default: the target)");
+ABSL_FLAG(bool, progress, true, "print a progress line each second on stderr");
+ABSL_FLAG(std::string, json, "", "also write the results as JSON to this file");
+
+namespace client {
+namespace {
+
+constexpr int kFdsPerConnectionSlack = 64;  // epoll, eventfd, stdio, and spares
+
+absl::StatusOr<ClientOptions> OptionsFromFlags() {
+  ClientOptions o;
+  o.target_text = absl::GetFlag(FLAGS_target);
+  if (!o.target_text.empty()) {
+    auto target = reactor::SocketAddress::Parse(o.target_text);
+    if (!target.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--target: ", target.status().message()));
+    }
+    o.target = *target;
+  }
+  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  if (protocol == "echo") {
+    o.protocol = ClientProtocol::kEcho;
+  } else if (protocol == "resp") {
+    o.protocol = ClientProtocol::kResp;
+  } else if (protocol == "http") {
+    o.protocol = ClientProtocol::kHttp;
+  } else {
+    return absl::InvalidArgumentError("--protocol: must be echo, resp or http");
+  }
+  o.connections = absl::GetFlag(FLAGS_connections);
+  o.threads = absl::GetFlag(FLAGS_threads);
+  o.duration = absl::GetFlag(FLAGS_duration);
+  o.requests = absl::GetFlag(FLAGS_requests);
+  o.warmup = absl::GetFlag(FLAGS_warmup);
+  o.message_bytes = absl::GetFlag(FLAGS_message_bytes);
+  o.pipeline = absl::GetFlag(FLAGS_pipeline);
+  auto rate = ParseRate(absl::GetFlag(FLAGS_rate));
+  if (!rate.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--rate: ", rate.status().message()));
+  o.rate = *rate;
+  auto connect_rate = ParseRate(absl::GetFlag(FLAGS_connect_rate));
+  if (!connect_rate.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--connect_rate: ", connect_rate.status().message()));
+  }
+  o.connect_rate = *connect_rate;
+  o.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  o.timeout = absl::GetFlag(FLAGS_timeout);
+  o.reconnect = absl::GetFlag(FLAGS_reconnect);
+  o.reconnect_backoff_min = absl::GetFlag(FLAGS_reconnect_backoff_min);
+  o.reconnect_backoff_max = absl::GetFlag(FLAGS_reconnect_backoff_max);
+  auto sources = ParseSourceAddresses(absl::GetFlag(FLAGS_source_addresses));
+  if (!sources.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--source_addresses: ", sources.status().message()));
+  }
+  o.source_addresses = *std::move(sources);
+  o.command = absl::GetFlag(FLAGS_command);
+  o.path = absl::GetFlag(FLAGS_path);
+  o.host_header = absl::GetFlag(FLAGS_host);
+  o.progress = absl::GetFlag(FLAGS_progress);
+  o.json_path = absl::GetFlag(FLAGS_json);
+  if (o.requests > 0 && o.requests < static_cast<uint64_t>(o.threads)) {
+    return absl::InvalidArgumentError("--requests: must be 0 or at least --threads");
+  }
+  if (absl::Status s = o.Validate(); !s.ok()) return s;
+  return o;
+}
+
+std::string DurationText(absl::Duration d) {
+  return d == absl::ZeroDuration() ? "0" : absl::FormatDuration(d);
+}
+
+std::map<std::string, std::string> ConfigOf(const ClientOptions& o) {
+  std::map<std::string, std::string> c;
+  c["target"] = o.target.ToString();
+  const std::string_view protocol = ClientProtocolName(o.protocol);
+  c["protocol"] = std::string(protocol);
+  c["connections"] = absl::StrCat(o.connections);
+  c["threads"] = absl::StrCat(o.threads);
+  c["duration"] = DurationText(o.duration);
+  c["requests"] = absl::StrCat(o.requests);
+  c["warmup"] = DurationText(o.warmup);
+  c["message_bytes"] = absl::StrCat(o.message_bytes);
+  c["pipeline"] = absl::StrCat(o.pipeline);
+  c["rate"] = absl::StrCat(o.rate);
+  c["connect_rate"] = absl::StrCat(o.connect_rate);
+  c["connect_timeout"] = DurationText(o.connect_timeout);
+  c["timeout"] = DurationText(o.timeout);
+  c["reconnect"] = o.reconnect ? "true" : "false";
+  c["source_addresses"] = absl::StrCat(o.source_addresses.size());
+  if (o.protocol == ClientProtocol::kResp) c["command"] = o.command;
+  if (o.protocol == ClientProtocol::kHttp) c["path"] = o.path;
+  return c;
+}
+
+// Raises the soft fd limit to the hard one: 19,000 connections need 19,000 fds, and the default
+// soft limit is often 1,024. Returns the limit now in force.
+rlim_t RaiseFdLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) < 0) {
+    std::perror("getrlimit(RLIMIT_NOFILE)");
+    return 0;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+    std::perror("setrlimit(RLIMIT_NOFILE)");
+  }
+  return limit.rlim_cur;
+}
+
+std::vector<LoadGenerator*> g_generators;
+
+int RunLoad(const ClientOptions& options) {
+  const rlim_t fd_limit = RaiseFdLimit();
+  if (fd_limit != RLIM_INFINITY &&
+      static_cast<rlim_t>(options.connections) + kFdsPerConnectionSlack > fd_limit) {
+    std::fprintf(stderr,
+                 "warning: --connections=%d needs about %d file descriptors but RLIMIT_NOFILE is "
+                 "%llu (hard limit); connections past it will fail with EMFILE. Raise it with "
+                 "`ulimit -Hn` (as root) or nofile in /etc/security/limits.conf\n",
+                 options.connections, options.connections + kFdsPerConnectionSlack,
+                 static_cast<unsigned long long>(fd_limit));
+  }
+  // SIGINT/SIGTERM end the run early with a full report; blocked here so every thread inherits
+  // the mask and only the watcher thread below sees them.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  if (pthread_sigmask(SIG_BLOCK, &mask, nullptr) != 0) {
+    std::fprintf(stderr, "pthread_sigmask failed\n");
+    return kExitSetupFailed;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::unique_ptr<RequestCodec>> codecs;
+  ProgressReporter progress(options.threads, options.progress ? stderr : nullptr);
+  std::vector<std::unique_ptr<LoadGenerator>> generators;
+  for (int t = 0; t < options.threads; ++t) {
+    auto codec = MakeCodec(options);
+    if (!codec.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(codec.status().message()).c_str());
+      return kExitBadFlags;
+    }
+    codecs.push_back(*std::move(codec));
+    ThreadShare share;
+    share.thread_index = t;
+    share.thread_count = options.threads;
+    for (int c = t; c < options.connections; c += options.threads) share.slots.push_back(c);
+    const double fraction = static_cast<double>(share.slots.size()) / options.connections;
+    share.rate = options.rate * fraction;
+    share.connect_rate = options.connect_rate / options.threads;
+    if (options.requests > 0) {
+      share.request_quota = options.requests / options.threads +
+                            (static_cast<uint64_t>(t) < options.requests % options.threads ? 1 : 0);
+    }
+    generators.push_back(
+        std::make_unique<LoadGenerator>(options, *codecs.back(), std::move(share), &progress));
+  }
+
+  std::vector<absl::Status> results(options.threads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < options.threads; ++t) {
+    threads.emplace_back([&, t] { results[t] = generators[t]->Run(); });
+  }
+  // Waits for SIGINT/SIGTERM and asks every generator to stop (they finish with a full report);
+  // it polls every 100 ms for the end of the run.
+  std::atomic<bool> run_over{false};
+  std::thread signal_thread([&] {
+    sigset_t wait_mask = mask;
+    while (true) {
+      timespec tick{0, 100'000'000};
+      const int sig = sigtimedwait(&wait_mask, nullptr, &tick);
+      if (run_over.load()) return;
+      if (sig == SIGINT || sig == SIGTERM) {
+        std::fprintf(stderr, "signal %d: stopping\n", sig);
+        for (auto& g : generators) g->RequestStop();
+      }
+    }
+  });
+  for (auto& th : threads) th.join();
+  run_over.store(true);
+  signal_thread.join();
+
+  RunReport report;
+  report.config = ConfigOf(options);
+  for (int t = 0; t < options.threads; ++t) {
+    if (!results[t].ok()) {
+      std::fprintf(stderr, "thread %d: %s\n", t, std::string(results[t].message()).c_str());
+      return kExitSetupFailed;
+    }
+    report.stats.Merge(generators[t]->stats());
+  }
+  report.series = progress.TakeSeries();
+  report.quota_mode = options.requests > 0;
+  report.request_quota_met = options.requests > 0 && report.stats.ledger.in_flight_at_end == 0;
+  std::fputs(report.FormatSummary().c_str(), stdout);
+  const Verdict verdict = report.Evaluate();
+  if (!options.json_path.empty()) {
+    std::ofstream out(options.json_path);
+    out << report.ToJson();
+    if (!out.good()) {
+      std::fprintf(stderr, "--json: cannot write %s\n", options.json_path.c_str());
+      return kExitSetupFailed;
+    }
+  }
+  std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
+  return verdict.exit_code;
+}
+
+int RunMerge(const std::vector<char*>& args) {
+  if (args.size() < 3) {
+    std::fprintf(stderr, "usage: client merge A.json B.json ... [--json=OUT]\n");
+    return kExitBadFlags;
+  }
+  RunReport merged;
+  bool first = true;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::ifstream in(args[i]);
+    if (!in) {
+      std::fprintf(stderr, "merge: cannot read %s\n", args[i]);
+      return kExitBadFlags;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto report = RunReport::FromJson(text.str());
+    if (!report.ok()) {
+      std::fprintf(stderr, "merge: %s: %s\n", args[i],
+                   std::string(report.status().message()).c_str());
+      return kExitBadFlags;
+    }
+    if (first) {
+      merged = *std::move(report);
+      first = false;
+    } else {
+      merged.Merge(*report);
+    }
+  }
+  std::fputs(merged.FormatSummary().c_str(), stdout);
+  const std::string json_path = absl::GetFlag(FLAGS_json);
+  if (!json_path.empty()) {
+    std::ofstream out(json_path);
+    out << merged.ToJson();
+    if (!out.good()) {
+      std::fprintf(stderr, "--json: cannot write %s\n", json_path.c_str());
+      return kExitSetupFailed;
+    }
+  }
+  const Verdict verdict = merged.Evaluate();
+  std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
+  return verdict.exit_code;
+}
+
+}  // namespace
+}  // namespace client
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "load client: client --target=HOST:PORT [--connections=N] [--duration=10s|--requests=N] "
+      "...\n       or:  client merge A.json B.json ... [--json=OUT]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() >= 2 && std::string(args[1]) == "merge") return client::RunMerge(args);
+  if (args.size() > 1) {
+    std::fprintf(stderr, "unexpected argument '%s' (flags are --name=value)\n", args[1]);
+    return client::kExitBadFlags;
+  }
+  auto options = client::OptionsFromFlags();
+  if (!options.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(options.status().message()).c_str());
+    return client::kExitBadFlags;
+  }
+  return client::RunLoad(*options);
+}
