@@ -20,6 +20,7 @@ struct AtomicCounts {
   std::atomic<uint64_t> eof{0};
   std::atomic<uint64_t> eagain{0};
   std::atomic<uint64_t> eintr{0};
+  std::atomic<uint64_t> injected{0};
   std::atomic<uint64_t> epipe{0};
   std::atomic<uint64_t> econnreset{0};
   std::atomic<uint64_t> emfile{0};
@@ -33,6 +34,7 @@ struct AtomicCounts {
     c.eof = eof.load();
     c.eagain = eagain.load();
     c.eintr = eintr.load();
+    c.injected = injected.load();
     c.epipe = epipe.load();
     c.econnreset = econnreset.load();
     c.emfile = emfile.load();
@@ -40,8 +42,8 @@ struct AtomicCounts {
     return c;
   }
   void Reset() {
-    for (auto* c : {&calls, &short_transfers, &clamped, &eof, &eagain, &eintr, &epipe, &econnreset,
-                    &emfile, &other_errors}) {
+    for (auto* c : {&calls, &short_transfers, &clamped, &eof, &eagain, &eintr, &injected, &epipe,
+                    &econnreset, &emfile, &other_errors}) {
       c->store(0);
     }
   }
@@ -72,9 +74,14 @@ AtomicCounts send_counts;
 AtomicCounts recv_counts;
 AtomicCounts accept4_counts;
 std::atomic<size_t> send_clamp{0};
-std::atomic<int> send_eintr{0};
-std::atomic<int> recv_eintr{0};
-std::atomic<int> accept4_eintr{0};
+// A pending injection: how many calls still fail, and with which errno.
+struct Injection {
+  std::atomic<int> remaining{0};
+  std::atomic<int> err{0};
+};
+Injection send_injection;
+Injection recv_injection;
+Injection accept4_injection;
 thread_local bool thread_enabled = false;
 
 // Set when loaded with LD_PRELOAD: then every thread is subject to the faults.
@@ -90,11 +97,17 @@ bool AllThreadsEnabled() {
 
 bool Enabled() { return thread_enabled || AllThreadsEnabled(); }
 
-// Takes one pending injection, if any.
-bool TakeInjection(std::atomic<int>& pending) {
-  int n = pending.load();
+// Takes one pending injection, if any: sets errno, counts it and returns true.
+bool TakeInjection(Injection& injection, AtomicCounts& counts) {
+  int n = injection.remaining.load();
   while (n > 0) {
-    if (pending.compare_exchange_weak(n, n - 1)) return true;
+    if (injection.remaining.compare_exchange_weak(n, n - 1)) {
+      const int err = injection.err.load();
+      ++counts.injected;
+      counts.CountError(err);
+      errno = err;
+      return true;
+    }
   }
   return false;
 }
@@ -111,11 +124,7 @@ using Accept4Fn = int (*)(int, sockaddr*, socklen_t*, int);
 ssize_t CountedRecv(int fd, void* buf, size_t len, int flags, RecvFn real) {
   if (!Enabled()) return real(fd, buf, len, flags);
   ++recv_counts.calls;
-  if (TakeInjection(recv_eintr)) {
-    ++recv_counts.eintr;
-    errno = EINTR;
-    return -1;
-  }
+  if (TakeInjection(recv_injection, recv_counts)) return -1;
   const ssize_t n = real(fd, buf, len, flags);
   if (n == 0) ++recv_counts.eof;
   if (n < 0) recv_counts.CountError(errno);
@@ -127,9 +136,18 @@ ssize_t CountedRecv(int fd, void* buf, size_t len, int flags, RecvFn real) {
 void EnableFaultsOnThisThread() { thread_enabled = true; }
 void DisableFaultsOnThisThread() { thread_enabled = false; }
 void SetSendClamp(size_t max_bytes) { send_clamp.store(max_bytes); }
-void InjectSendEintr(int n) { send_eintr.store(n); }
-void InjectRecvEintr(int n) { recv_eintr.store(n); }
-void InjectAccept4Eintr(int n) { accept4_eintr.store(n); }
+void InjectSendError(int err, int n) {
+  send_injection.err.store(err);
+  send_injection.remaining.store(n);
+}
+void InjectRecvError(int err, int n) {
+  recv_injection.err.store(err);
+  recv_injection.remaining.store(n);
+}
+void InjectAccept4Error(int err, int n) {
+  accept4_injection.err.store(err);
+  accept4_injection.remaining.store(n);
+}
 IoCounts SendCounts() { return send_counts.Snapshot(); }
 IoCounts RecvCounts() { return recv_counts.Snapshot(); }
 IoCounts Accept4Counts() { return accept4_counts.Snapshot(); }
@@ -139,9 +157,9 @@ void ResetFaults() {
   recv_counts.Reset();
   accept4_counts.Reset();
   send_clamp.store(0);
-  send_eintr.store(0);
-  recv_eintr.store(0);
-  accept4_eintr.store(0);
+  send_injection.remaining.store(0);
+  recv_injection.remaining.store(0);
+  accept4_injection.remaining.store(0);
 }
 
 }  // namespace reactor_testing
@@ -157,11 +175,7 @@ ssize_t send(int fd, const void* buf, size_t len, int flags) {
   static const SendFn real = Real<SendFn>("send");
   if (!Enabled()) return real(fd, buf, len, flags);
   ++send_counts.calls;
-  if (TakeInjection(send_eintr)) {
-    ++send_counts.eintr;
-    errno = EINTR;
-    return -1;
-  }
+  if (TakeInjection(send_injection, send_counts)) return -1;
   size_t asked = len;
   const size_t clamp = send_clamp.load();
   if (clamp > 0 && asked > clamp) {
@@ -191,11 +205,7 @@ int accept4(int fd, sockaddr* addr, socklen_t* addr_len, int flags) {
   static const Accept4Fn real = Real<Accept4Fn>("accept4");
   if (!Enabled()) return real(fd, addr, addr_len, flags);
   ++accept4_counts.calls;
-  if (TakeInjection(accept4_eintr)) {
-    ++accept4_counts.eintr;
-    errno = EINTR;
-    return -1;
-  }
+  if (TakeInjection(accept4_injection, accept4_counts)) return -1;
   const int conn = real(fd, addr, addr_len, flags);
   if (conn < 0) accept4_counts.CountError(errno);
   return conn;

@@ -1,5 +1,5 @@
 // Fault injection for socket I/O in tests: interposes send(), recv() and accept4() to clamp send
-// lengths (genuine short writes), inject EINTR, and count outcomes by errno.
+// lengths (genuine short writes), inject errors, and count outcomes by errno.
 #ifndef TESTS_SUPPORT_FAULT_INJECTION_H_
 #define TESTS_SUPPORT_FAULT_INJECTION_H_
 
@@ -22,7 +22,8 @@ struct IoCounts {
   uint64_t clamped = 0;          // send: shortened by the clamp before reaching the kernel
   uint64_t eof = 0;              // recv returned 0
   uint64_t eagain = 0;
-  uint64_t eintr = 0;  // real or injected
+  uint64_t eintr = 0;
+  uint64_t injected = 0;  // failures made up by InjectXError (also counted under their errno)
   uint64_t epipe = 0;
   uint64_t econnreset = 0;
   uint64_t emfile = 0;
@@ -34,10 +35,11 @@ void DisableFaultsOnThisThread();
 
 // 0 turns the clamp off.
 void SetSendClamp(size_t max_bytes);
-// The next `n` calls of each kind (on enabled threads) fail with EINTR before reaching the kernel.
-void InjectSendEintr(int n);
-void InjectRecvEintr(int n);
-void InjectAccept4Eintr(int n);
+// The next `n` calls of each kind (on enabled threads) fail with `err` (EINTR, EAGAIN, ...)
+// before reaching the kernel.
+void InjectSendError(int err, int n);
+void InjectRecvError(int err, int n);
+void InjectAccept4Error(int err, int n);
 
 IoCounts SendCounts();
 IoCounts RecvCounts();

@@ -4,9 +4,11 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -162,6 +164,33 @@ bool WriteAll(int fd, std::string_view data, absl::Duration timeout) {
     if (!WaitFor(fd, POLLOUT, deadline)) return false;
   }
   return true;
+}
+
+size_t WriteUntilBlocked(int fd, std::string_view data, absl::Duration quiet) {
+  NonBlockingScope nonblocking(fd);
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) break;
+    if (!WaitFor(fd, POLLOUT, absl::Now() + quiet)) break;
+  }
+  return done;
+}
+
+bool WaitUntilSendQueueEmpty(int fd, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int queued = 0;
+    if (ioctl(fd, SIOCOUTQ, &queued) < 0) return false;
+    if (queued == 0) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
 }
 
 ReadResult ReadExactly(int fd, size_t n, absl::Duration timeout) {

@@ -39,6 +39,13 @@ void SetNonBlocking(int fd, bool on);
 // Writes all of `data` within `timeout`. False on error or timeout.
 bool WriteAll(int fd, std::string_view data, absl::Duration timeout);
 
+// Sends from `data` until the peer stops taking bytes for `quiet` (its receive window and our send
+// buffer are full) or everything is sent. Returns the bytes sent.
+size_t WriteUntilBlocked(int fd, std::string_view data, absl::Duration quiet);
+
+// Waits until everything written to `fd` was acknowledged by the peer's kernel (SIOCOUTQ is 0).
+bool WaitUntilSendQueueEmpty(int fd, absl::Duration timeout);
+
 struct ReadResult {
   std::string data;
   bool eof = false;  // the peer closed (recv returned 0)

@@ -1,0 +1,194 @@
+// Tests for reactor::Listener: ephemeral ports, accepted socket options, bounded accept batches,
+// EINTR from accept4, SO_REUSEPORT, closing, and bad options.
+#include "reactor/listener.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "reactor/event_loop.h"
+#include "reactor/socket_address.h"
+#include "tests/support/fault_injection.h"
+#include "tests/support/socket_util.h"
+
+namespace reactor {
+namespace {
+
+using reactor_testing::ConnectLoopback;
+
+class ListenerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loop = EventLoop::Create();
+    ASSERT_TRUE(loop.ok());
+    loop_ = std::move(*loop);
+    // Whatever a test does, it ends: a broken one fails here instead of hanging.
+    safety_ = loop_->RunAfter(absl::Seconds(10), [this] {
+      ADD_FAILURE() << "safety stop";
+      loop_->Stop();
+    });
+  }
+  void TearDown() override {
+    for (int fd : accepted_) close(fd);
+    for (int fd : clients_) close(fd);
+    reactor_testing::DisableFaultsOnThisThread();
+    reactor_testing::ResetFaults();
+  }
+
+  std::unique_ptr<Listener> MakeListener(ListenerOptions options, int stop_after) {
+    auto listener = Listener::Create(loop_.get(), options,
+                                     [this, stop_after](int fd, const SocketAddress& peer) {
+                                       accepted_.push_back(fd);
+                                       peers_.push_back(peer);
+                                       accept_iteration_.push_back(loop_->iterations());
+                                       if (static_cast<int>(accepted_.size()) == stop_after) {
+                                         loop_->Stop();
+                                       }
+                                     });
+    EXPECT_TRUE(listener.ok()) << listener.status();
+    return listener.ok() ? std::move(*listener) : nullptr;
+  }
+
+  std::unique_ptr<EventLoop> loop_;
+  TimerId safety_ = 0;
+  std::vector<int> accepted_;
+  std::vector<SocketAddress> peers_;
+  std::vector<uint64_t> accept_iteration_;
+  std::vector<int> clients_;
+};
+
+TEST_F(ListenerTest, BindsAnEphemeralLoopbackPort) {
+  auto listener = MakeListener(ListenerOptions{}, 1);
+  ASSERT_NE(listener, nullptr);
+  EXPECT_NE(listener->address().port(), 0);
+  EXPECT_EQ(listener->address().host(), "127.0.0.1");
+  EXPECT_EQ(listener->address().ToString(),
+            "127.0.0.1:" + std::to_string(listener->address().port()));
+  EXPECT_FALSE(listener->closed());
+
+  const int client = ConnectLoopback(listener->address().port());
+  ASSERT_GE(client, 0);
+  clients_.push_back(client);
+  ASSERT_TRUE(loop_->Run().ok());
+  ASSERT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(listener->stats().accepted, 1u);
+
+  // The accepted socket is what a Connection expects: non-blocking, close-on-exec, no Nagle.
+  const int fd = accepted_[0];
+  EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
+  EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  int nodelay = 0;
+  socklen_t len = sizeof nodelay;
+  ASSERT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
+  EXPECT_NE(nodelay, 0);
+  // The peer address handed over is the client's own address.
+  auto client_addr = SocketAddress::LocalOf(client);
+  ASSERT_TRUE(client_addr.ok());
+  EXPECT_EQ(peers_[0].ToString(), client_addr->ToString());
+}
+
+TEST_F(ListenerTest, AcceptsInBoundedBatchesPerWakeup) {
+  ListenerOptions options;
+  options.max_accepts_per_wakeup = 4;
+  auto listener = MakeListener(options, 10);
+  ASSERT_NE(listener, nullptr);
+  // All ten wait in the backlog before the loop first looks.
+  for (int i = 0; i < 10; ++i) {
+    const int client = ConnectLoopback(listener->address().port());
+    ASSERT_GE(client, 0);
+    clients_.push_back(client);
+  }
+  ASSERT_TRUE(loop_->Run().ok());
+  ASSERT_EQ(accepted_.size(), 10u);
+  std::map<uint64_t, int> per_iteration;
+  for (uint64_t iteration : accept_iteration_) ++per_iteration[iteration];
+  for (const auto& [iteration, count] : per_iteration) {
+    EXPECT_LE(count, 4) << "iteration " << iteration << " accepted more than the batch limit";
+  }
+  EXPECT_GE(per_iteration.size(), 3u) << "10 connections in batches of 4 need 3 wakeups";
+}
+
+TEST_F(ListenerTest, Accept4InterruptedBySignalIsRetried) {
+  auto listener = MakeListener(ListenerOptions{}, 1);
+  ASSERT_NE(listener, nullptr);
+  const int client = ConnectLoopback(listener->address().port());
+  ASSERT_GE(client, 0);
+  clients_.push_back(client);
+  reactor_testing::EnableFaultsOnThisThread();
+  reactor_testing::InjectAccept4Error(EINTR, 2);
+  ASSERT_TRUE(loop_->Run().ok());
+  reactor_testing::DisableFaultsOnThisThread();
+  EXPECT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(reactor_testing::Accept4Counts().eintr, 2u);
+  EXPECT_EQ(listener->stats().accept_errors, 0u) << "EINTR is not the connection's fault";
+}
+
+TEST_F(ListenerTest, AcceptErrorsOfOneConnectionDoNotStopTheListener) {
+  auto listener = MakeListener(ListenerOptions{}, 1);
+  ASSERT_NE(listener, nullptr);
+  const int client = ConnectLoopback(listener->address().port());
+  ASSERT_GE(client, 0);
+  clients_.push_back(client);
+  reactor_testing::EnableFaultsOnThisThread();
+  reactor_testing::InjectAccept4Error(ECONNABORTED, 1);
+  ASSERT_TRUE(loop_->Run().ok());
+  reactor_testing::DisableFaultsOnThisThread();
+  EXPECT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(listener->stats().accept_errors, 1u);
+}
+
+TEST_F(ListenerTest, CloseStopsAccepting) {
+  auto listener = MakeListener(ListenerOptions{}, 1);
+  ASSERT_NE(listener, nullptr);
+  const uint16_t port = listener->address().port();
+  listener->Close();
+  EXPECT_TRUE(listener->closed());
+  listener->Close();  // idempotent
+  EXPECT_LT(ConnectLoopback(port), 0);
+  EXPECT_EQ(errno, ECONNREFUSED);
+}
+
+TEST_F(ListenerTest, PortInUseIsAnErrorWithoutReusePort) {
+  auto first = MakeListener(ListenerOptions{}, 1);
+  ASSERT_NE(first, nullptr);
+  ListenerOptions same_port;
+  same_port.port = first->address().port();
+  auto second =
+      Listener::Create(loop_.get(), same_port, [](int fd, const SocketAddress&) { close(fd); });
+  EXPECT_FALSE(second.ok());
+}
+
+TEST_F(ListenerTest, ReusePortLetsTwoListenersShareAPort) {
+  ListenerOptions options;
+  options.reuse_port = true;
+  auto first = MakeListener(options, 1);
+  ASSERT_NE(first, nullptr);
+  options.port = first->address().port();
+  auto second =
+      Listener::Create(loop_.get(), options, [](int fd, const SocketAddress&) { close(fd); });
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*second)->address().port(), first->address().port());
+}
+
+TEST_F(ListenerTest, RejectsBadOptions) {
+  ListenerOptions bad_host;
+  bad_host.host = "example.com";  // numeric hosts only: no DNS in a reactor
+  EXPECT_FALSE(Listener::Create(loop_.get(), bad_host, [](int, const SocketAddress&) {}).ok());
+  ListenerOptions bad_backlog;
+  bad_backlog.backlog = 0;
+  auto status =
+      Listener::Create(loop_.get(), bad_backlog, [](int, const SocketAddress&) {}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace reactor

@@ -1,0 +1,77 @@
+// Protocols written for the reactor's tests: a raw byte echo and a line echo that can ask to close
+// ("quit"), so Connection and TcpServer are tested without depending on //server or //protocol.
+#ifndef TESTS_REACTOR_TEST_PROTOCOLS_H_
+#define TESTS_REACTOR_TEST_PROTOCOLS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "reactor/buffer.h"
+#include "reactor/protocol.h"
+
+namespace reactor_testing {
+
+// Echoes every byte as soon as it arrives.
+class RawEchoSession : public reactor::Protocol {
+ public:
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+    output.Append(input);
+    return {input.size(), false};
+  }
+};
+
+// Echoes complete lines only, so an incomplete line waits in the connection's own input buffer.
+// "quit\n" is answered "bye\n" and closes the connection after the reply.
+class LineEchoSession : public reactor::Protocol {
+ public:
+  explicit LineEchoSession(int* drains) : drains_(drains) {}
+
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+    size_t consumed = 0;
+    while (true) {
+      const size_t newline = input.find('\n', consumed);
+      if (newline == std::string_view::npos) return {consumed, false};
+      const std::string_view line = input.substr(consumed, newline + 1 - consumed);
+      consumed = newline + 1;
+      if (line == "quit\n") {
+        output.Append("bye\n");
+        return {consumed, true};
+      }
+      output.Append(line);
+    }
+  }
+
+  void OnDrain() override {
+    if (drains_ != nullptr) ++*drains_;
+  }
+
+ private:
+  int* const drains_;
+};
+
+class TestProtocolFactory : public reactor::ProtocolFactory {
+ public:
+  enum class Kind { kRawEcho, kLineEcho };
+  explicit TestProtocolFactory(Kind kind, std::string rejection = "FULL\n")
+      : kind_(kind), rejection_(std::move(rejection)) {}
+
+  std::unique_ptr<reactor::Protocol> NewSession() override {
+    ++sessions;
+    if (kind_ == Kind::kRawEcho) return std::make_unique<RawEchoSession>();
+    return std::make_unique<LineEchoSession>(&drains);
+  }
+  std::string_view RejectionMessage() const override { return rejection_; }
+
+  // Touched on the loop thread only.
+  int sessions = 0;
+  int drains = 0;
+
+ private:
+  const Kind kind_;
+  const std::string rejection_;
+};
+
+}  // namespace reactor_testing
+
+#endif  // TESTS_REACTOR_TEST_PROTOCOLS_H_
