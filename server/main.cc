@@ -19,6 +19,8 @@
 #include "reactor/event_loop.h"
 #include "reactor/tcp_server.h"
 #include "server/echo_session.h"
+#include "server/http_session.h"
+#include "server/resp_session.h"
 
 ABSL_FLAG(std::string, bind, "127.0.0.1", "Numeric address to listen on (IPv4 or IPv6).");
 ABSL_FLAG(int, port, 6380, "TCP port, 0-65535; 0 picks a free one (printed at start).");
@@ -31,6 +33,14 @@ ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
           "Close connections idle this long (e.g. 30s); 0 never.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
           "On SIGINT/SIGTERM, how long pending replies may take before connections are cut.");
+ABSL_FLAG(int64_t, max_bulk_bytes, 512LL << 20,
+          "resp: largest bulk argument, 1 byte to 4 GiB (Redis's proto-max-bulk-len).");
+ABSL_FLAG(int64_t, max_request_bytes, 1LL << 30,
+          "resp: largest unparsed input per connection (Redis's client-max-query-buffer), "
+          ">= 64 KiB; past it the client gets a protocol error and is closed.");
+ABSL_FLAG(std::string, http_body, "Hello, World!\n", "http: the body every GET answers.");
+ABSL_FLAG(int64_t, http_body_bytes, -1,
+          "http: answer GET with this many bytes of 'x' instead of --http_body, 0-1 GiB.");
 ABSL_FLAG(int64_t, high_water_bytes, 4 << 20,
           "Pending output above which a connection stops reading (backpressure), >= 4096.");
 
@@ -42,10 +52,32 @@ namespace {
   std::exit(2);
 }
 
-absl::StatusOr<std::unique_ptr<reactor::ProtocolFactory>> MakeProtocol(
-    const std::string& name, const reactor::ServerStats* stats) {
+// The session factory --protocol names, configured from its own flags.
+std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
+                                                       const reactor::ServerStats* stats) {
   if (name == "echo") return std::make_unique<server::EchoFactory>();
-  return absl::InvalidArgumentError("must be one of echo, resp, http");
+  if (name == "resp") {
+    server::RespOptions options;
+    options.max_bulk_bytes = absl::GetFlag(FLAGS_max_bulk_bytes);
+    if (options.max_bulk_bytes < 1 || options.max_bulk_bytes > (int64_t{4} << 30)) {
+      FlagError("max_bulk_bytes", "must be 1 to 4294967296");
+    }
+    const int64_t max_request = absl::GetFlag(FLAGS_max_request_bytes);
+    if (max_request < (64 << 10)) FlagError("max_request_bytes", "must be >= 65536");
+    options.max_request_bytes = static_cast<size_t>(max_request);
+    return std::make_unique<server::RespFactory>(options, stats);
+  }
+  if (name == "http") {
+    server::HttpOptions options;
+    const int64_t body_bytes = absl::GetFlag(FLAGS_http_body_bytes);
+    if (body_bytes > (int64_t{1} << 30) || body_bytes < -1) {
+      FlagError("http_body_bytes", "must be 0 to 1073741824");
+    }
+    options.body = body_bytes >= 0 ? std::string(static_cast<size_t>(body_bytes), 'x')
+                                   : absl::GetFlag(FLAGS_http_body);
+    return std::make_unique<server::HttpFactory>(options);
+  }
+  FlagError("protocol", "must be one of echo, resp, http (got '" + name + "')");
 }
 
 }  // namespace
@@ -91,11 +123,9 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   reactor::ServerStats stats;
-  absl::StatusOr<std::unique_ptr<reactor::ProtocolFactory>> factory =
+  std::unique_ptr<reactor::ProtocolFactory> factory =
       MakeProtocol(absl::GetFlag(FLAGS_protocol), &stats);
-  if (!factory.ok()) FlagError("protocol", std::string(factory.status().message()));
-
-  reactor::TcpServer tcp_server(loop->get(), options, factory->get(), &stats);
+  reactor::TcpServer tcp_server(loop->get(), options, factory.get(), &stats);
   if (absl::Status status = tcp_server.Start(); !status.ok()) {
     std::fprintf(stderr, "server: cannot listen on %s:%d: %s\n", options.listener.host.c_str(),
                  port, status.ToString().c_str());
