@@ -1,0 +1,15 @@
+// EchoSession: input is output (see echo_session.h).
+#include "server/echo_session.h"
+
+namespace server {
+
+reactor::ProtocolResult EchoSession::OnInput(std::string_view input, reactor::Buffer& output) {
+  output.Append(input);
+  return reactor::ProtocolResult{input.size(), false};
+}
+
+std::unique_ptr<reactor::Protocol> EchoFactory::NewSession() {
+  return std::make_unique<EchoSession>();
+}
+
+}  // namespace server

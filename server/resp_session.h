@@ -1,0 +1,73 @@
+// RespSession: a Redis-compatible RESP2 subset (PING, ECHO, QUIT, COMMAND, CONFIG GET, INFO),
+// enough for redis-cli and redis-benchmark to treat the server as a Redis.
+#ifndef SERVER_RESP_SESSION_H_
+#define SERVER_RESP_SESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/types/span.h"
+#include "protocol/resp_request_parser.h"
+#include "reactor/buffer.h"
+#include "reactor/protocol.h"
+#include "reactor/server_stats.h"
+
+namespace server {
+
+struct RespOptions {
+  // Largest bulk argument ("$<len>"); Redis's proto-max-bulk-len. Flag: --max_bulk_bytes.
+  int64_t max_bulk_bytes = 512LL * 1024 * 1024;
+  // Largest unconsumed input (Redis's client-max-query-buffer): past it the client gets a
+  // protocol error and is closed. Flag: --max_request_bytes.
+  size_t max_request_bytes = 1024ULL * 1024 * 1024;
+};
+
+class RespFactory;
+
+// One RESP connection. Replies are appended straight into the output buffer: PING and ECHO
+// allocate nothing per request once the parser's vectors are warm.
+class RespSession : public reactor::Protocol {
+ public:
+  explicit RespSession(RespFactory* factory);
+
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+
+ private:
+  // Runs one command. Returns false if the connection must close after the reply (QUIT).
+  bool Execute(absl::Span<const std::string_view> argv, reactor::Buffer& output);
+
+  RespFactory* const factory_;
+  protocol::RespRequestParser parser_;
+};
+
+// Makes RespSessions and keeps what they share: the options, the server's counters (for INFO)
+// and the count of commands processed.
+//
+//   server::RespFactory factory(options, &tcp_server.stats());
+class RespFactory : public reactor::ProtocolFactory {
+ public:
+  // `stats` may be null (INFO then reports zeros); otherwise it must outlive the factory.
+  RespFactory(const RespOptions& options, const reactor::ServerStats* stats);
+
+  std::unique_ptr<reactor::Protocol> NewSession() override;
+  std::string_view RejectionMessage() const override;
+
+  const RespOptions& options() const { return options_; }
+  uint64_t commands_processed() const { return commands_processed_; }
+  void CountCommand() { ++commands_processed_; }
+
+  // The INFO reply's text for `sections` (none: the default sections), as Redis formats it.
+  std::string InfoText(absl::Span<const std::string_view> sections) const;
+
+ private:
+  const RespOptions options_;
+  const reactor::ServerStats* const stats_;
+  uint64_t commands_processed_ = 0;
+};
+
+}  // namespace server
+
+#endif  // SERVER_RESP_SESSION_H_

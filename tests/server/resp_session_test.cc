@@ -1,0 +1,198 @@
+// Tests for RespSession: replies and errors worded as Redis 7 words them, pipelining, split
+// input, protocol errors closing the connection, and INFO reading the server's counters.
+#include "server/resp_session.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "reactor/server_stats.h"
+#include "tests/server/session_driver.h"
+
+namespace server {
+namespace {
+
+using testing::SessionDriver;
+
+class RespSessionTest : public ::testing::Test {
+ protected:
+  SessionDriver NewDriver() { return SessionDriver(factory_.NewSession()); }
+
+  reactor::ServerStats stats_;
+  RespFactory factory_{RespOptions{}, &stats_};
+};
+
+TEST_F(RespSessionTest, PingInlineAndMultibulk) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("PING\r\n"), "+PONG\r\n");
+  EXPECT_EQ(d.Feed("*1\r\n$4\r\nping\r\n"), "+PONG\r\n");
+  EXPECT_EQ(d.Feed("PiNg hello\r\n"), "$5\r\nhello\r\n");
+  EXPECT_EQ(d.Feed("*2\r\n$4\r\nPING\r\n$0\r\n\r\n"), "$0\r\n\r\n");
+  EXPECT_FALSE(d.closed());
+}
+
+TEST_F(RespSessionTest, Echo) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("*2\r\n$4\r\nECHO\r\n$4\r\na\r\nb\r\n"), "$4\r\na\r\nb\r\n");
+  EXPECT_EQ(d.Feed("echo \"x y\"\r\n"), "$3\r\nx y\r\n");
+}
+
+TEST_F(RespSessionTest, PipelinedRepliesInOrder) {
+  SessionDriver d = NewDriver();
+  const std::string pipeline =
+      "PING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n\r\nPING a\r\n*0\r\nPING\r\n";
+  const std::string expected = "+PONG\r\n$1\r\nx\r\n$1\r\na\r\n+PONG\r\n";
+  EXPECT_EQ(d.Feed(pipeline), expected);
+  SessionDriver split = NewDriver();
+  EXPECT_EQ(split.FeedByteByByte(pipeline), expected);
+  EXPECT_EQ(split.pending(), 0u);
+}
+
+TEST_F(RespSessionTest, PartialRequestWaits) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("*1\r\n$4\r\nPI"), "");
+  EXPECT_EQ(d.pending(), 10u);
+  EXPECT_EQ(d.Feed("NG\r\n"), "+PONG\r\n");
+  EXPECT_EQ(d.pending(), 0u);
+}
+
+TEST_F(RespSessionTest, ErrorsWordedAsRedis) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("foo a b\r\n"),
+            "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
+  EXPECT_EQ(d.Feed("FOO\r\n"), "-ERR unknown command 'FOO', with args beginning with: \r\n");
+  // Newlines in arguments become spaces, as Redis does.
+  EXPECT_EQ(d.Feed("foo \"a\\r\\nb\" c\r\n"),
+            "-ERR unknown command 'foo', with args beginning with: 'a  b' 'c' \r\n");
+  EXPECT_EQ(d.Feed("PING a b\r\n"), "-ERR wrong number of arguments for 'ping' command\r\n");
+  EXPECT_EQ(d.Feed("ECHO\r\n"), "-ERR wrong number of arguments for 'echo' command\r\n");
+  EXPECT_FALSE(d.closed());
+}
+
+TEST_F(RespSessionTest, UnknownCommandArgumentsTruncatedAt128) {
+  SessionDriver d = NewDriver();
+  const std::string long_arg(200, 'x');
+  EXPECT_EQ(
+      d.Feed("foo " + long_arg + " y\r\n"),
+      "-ERR unknown command 'foo', with args beginning with: '" + std::string(128, 'x') + "' \r\n");
+}
+
+TEST_F(RespSessionTest, QuitRepliesOkAndCloses) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("QUIT\r\nPING\r\n"), "+OK\r\n");
+  EXPECT_TRUE(d.closed());
+}
+
+TEST_F(RespSessionTest, CommandAndCommandDocs) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("COMMAND\r\n"), "*0\r\n");
+  EXPECT_EQ(d.Feed("COMMAND DOCS\r\n"), "*0\r\n");
+  EXPECT_EQ(d.Feed("command docs get\r\n"), "*0\r\n");
+  EXPECT_EQ(d.Feed("COMMAND COUNT\r\n"), ":0\r\n");
+  EXPECT_EQ(d.Feed("COMMAND BOGUS\r\n"), "-ERR unknown subcommand 'BOGUS'. Try COMMAND HELP.\r\n");
+}
+
+TEST_F(RespSessionTest, ConfigGet) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("CONFIG GET save\r\n"), "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
+  EXPECT_EQ(d.Feed("config get APPENDONLY\r\n"), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+  EXPECT_EQ(d.Feed("CONFIG GET save appendonly\r\n"),
+            "*4\r\n$4\r\nsave\r\n$0\r\n\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+  EXPECT_EQ(d.Feed("CONFIG GET *\r\n"),
+            "*4\r\n$4\r\nsave\r\n$0\r\n\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+  EXPECT_EQ(d.Feed("CONFIG GET s?v[a-f]\r\n"), "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
+  EXPECT_EQ(d.Feed("CONFIG GET maxmemory\r\n"), "*0\r\n");
+  EXPECT_EQ(d.Feed("CONFIG GET\r\n"),
+            "-ERR wrong number of arguments for 'config|get' command\r\n");
+  EXPECT_EQ(d.Feed("CONFIG SET a b\r\n"), "-ERR unknown subcommand 'SET'. Try CONFIG HELP.\r\n");
+}
+
+TEST_F(RespSessionTest, InfoReportsServerCounters) {
+  stats_.connections_current = 3;
+  stats_.connections_accepted = 7;
+  stats_.connections_rejected = 2;
+  stats_.bytes_in = 100;
+  stats_.bytes_out = 200;
+  SessionDriver d = NewDriver();
+  d.Feed("PING\r\nPING\r\n");
+  const std::string info = d.Feed("INFO\r\n");
+  ASSERT_EQ(info.substr(0, 1), "$");
+  const size_t header_end = info.find("\r\n");
+  const std::string body = info.substr(header_end + 2, info.size() - header_end - 4);
+  EXPECT_EQ(std::to_string(body.size()), info.substr(1, header_end - 1));
+  EXPECT_NE(body.find("# Server\r\nredis_version:"), std::string::npos);
+  EXPECT_NE(body.find("\r\n\r\n# Clients\r\nconnected_clients:3\r\n"), std::string::npos);
+  EXPECT_NE(body.find("total_connections_received:7\r\n"), std::string::npos);
+  // The two PINGs; INFO itself is counted after its reply is built.
+  EXPECT_NE(body.find("total_commands_processed:2\r\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("rejected_connections:2\r\n"), std::string::npos);
+  EXPECT_NE(body.find("total_net_input_bytes:100\r\n"), std::string::npos);
+  EXPECT_NE(body.find("total_net_output_bytes:200\r\n"), std::string::npos);
+
+  const std::string stats_only = d.Feed("info STATS\r\n");
+  EXPECT_EQ(stats_only.find("# Server"), std::string::npos);
+  EXPECT_NE(stats_only.find("# Stats\r\n"), std::string::npos);
+  EXPECT_EQ(d.Feed("INFO bogus\r\n"), "$0\r\n\r\n");
+  EXPECT_EQ(factory_.commands_processed(), 5u);
+}
+
+TEST_F(RespSessionTest, ProtocolErrorsReplyAndClose) {
+  struct Case {
+    std::string input;
+    std::string reply;
+  };
+  const Case cases[] = {
+      {"*3000000000\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
+      {"*1\r\nfoo\r\n", "-ERR Protocol error: expected '$', got 'f'\r\n"},
+      {"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$blabla\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+      {"set \"\"\"test-key\"\"\" test-value\r\n",
+       "-ERR Protocol error: unbalanced quotes in request\r\n"},
+      {std::string("\0", 1) + std::string(70000, 'x'),
+       "-ERR Protocol error: too big inline request\r\n"},
+  };
+  for (const Case& c : cases) {
+    SessionDriver whole = NewDriver();
+    EXPECT_EQ(whole.Feed("PING\r\n" + c.input + "PING\r\n"), "+PONG\r\n" + c.reply) << c.input;
+    EXPECT_TRUE(whole.closed());
+    SessionDriver split = NewDriver();
+    std::string out;
+    for (size_t i = 0; i < c.input.size(); i += 1000) out += split.Feed(c.input.substr(i, 1000));
+    EXPECT_EQ(out, c.reply);
+    EXPECT_TRUE(split.closed());
+  }
+}
+
+TEST_F(RespSessionTest, EmptyQueryAndNegativeMultibulkAreSkipped) {
+  SessionDriver d = NewDriver();
+  EXPECT_EQ(d.Feed("\r\n"), "");
+  EXPECT_EQ(d.Feed("*-10\r\n"), "");
+  EXPECT_EQ(d.Feed("PING\r\n"), "+PONG\r\n");
+}
+
+TEST(RespSessionLimitsTest, MaxRequestBytesClosesWithProtocolError) {
+  RespOptions options;
+  options.max_request_bytes = 100;
+  RespFactory factory(options, nullptr);
+  SessionDriver d(factory.NewSession());
+  EXPECT_EQ(d.Feed("*2\r\n$4\r\nECHO\r\n$200\r\n" + std::string(50, 'x')), "");
+  EXPECT_EQ(d.Feed(std::string(60, 'x')),
+            "-ERR Protocol error: query buffer exceeds max_request_bytes\r\n");
+  EXPECT_TRUE(d.closed());
+}
+
+TEST(RespSessionLimitsTest, MaxBulkBytes) {
+  RespOptions options;
+  options.max_bulk_bytes = 3;
+  RespFactory factory(options, nullptr);
+  SessionDriver d(factory.NewSession());
+  EXPECT_EQ(d.Feed("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n"),
+            "-ERR Protocol error: invalid bulk length\r\n");
+  EXPECT_TRUE(d.closed());
+}
+
+TEST(RespFactoryTest, RejectionMessage) {
+  RespFactory factory(RespOptions{}, nullptr);
+  EXPECT_EQ(factory.RejectionMessage(), "-ERR max number of clients reached\r\n");
+}
+
+}  // namespace
+}  // namespace server
