@@ -126,6 +126,8 @@ void ClientConnection::CompleteConnect() {
   stats.connect.Record(now - connect_start_nanos_);
   state_ = State::kConnected;
   consecutive_failures_ = 0;
+  last_reply_seen_ = false;
+  closed_politely_ = false;
   verifier_->Reset();
   context_->host->OnConnected(this);
 }
@@ -216,6 +218,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     ring_head_ = (ring_head_ + 1) % ring_.size();
     --in_flight_count_;
     ++answered;
+    if (result.last_on_connection) last_reply_seen_ = true;
     if (entry.timed_out) {
       --timed_out_prefix_;
       ++ledger.late;
@@ -223,6 +226,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     }
     resolved = true;
     ++context_->interval->responses;
+    if (result.status_class >= 0) ++stats.status_classes[result.status_class];
     switch (result.kind) {
       case VerifyResult::kOk:
         ++ledger.ok;
@@ -247,8 +251,9 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
   }
   if (resolved) context_->host->OnRequestsResolved();
   if (state_ != State::kConnected) return -1;
-  // Closed loop: each answer frees its pipeline slot for the next request.
-  if (context_->options->rate == 0) {
+  // Closed loop: each answer frees its pipeline slot for the next request (unless the server has
+  // said it will close).
+  if (context_->options->rate == 0 && !last_reply_seen_) {
     for (int i = 0; i < answered; ++i) {
       if (!context_->host->TakeSendPermit()) break;
       PushInFlight(InFlight{now, now, false});
@@ -259,7 +264,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
 }
 
 bool ClientConnection::SendRequest(int64_t intended_nanos) {
-  if (state_ != State::kConnected) return false;
+  if (state_ != State::kConnected || last_reply_seen_) return false;
   QueueRequest(intended_nanos);
   return Flush();
 }
@@ -331,6 +336,7 @@ void ClientConnection::Lose(LossCause cause, int err) {
   const uint64_t pending = in_flight_count_ - timed_out_prefix_;
   switch (cause) {
     case LossCause::kEof:
+      closed_politely_ = last_reply_seen_;
       ++ledger.closed_by_peer;
       ledger.eof += pending;
       break;

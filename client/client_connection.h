@@ -94,11 +94,16 @@ class ClientConnection : public reactor::EventHandler {
   void CloseAtEnd();
 
   State state() const { return state_; }
+  // Connected, and the server has not announced a close.
+  bool accepting_requests() const { return state_ == State::kConnected && !last_reply_seen_; }
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
   // Lost connections in a row without a completed connect, for the reconnect backoff.
   int consecutive_failures() const { return consecutive_failures_; }
+  // The last connection ended because the server announced it (HTTP `Connection: close`), not
+  // by failing: the host reopens it even without --reconnect, as a browser or wrk would.
+  bool closed_politely() const { return closed_politely_; }
 
   void OnEvents(uint32_t events) override;
 
@@ -131,6 +136,8 @@ class ClientConnection : public reactor::EventHandler {
   int fd_ = -1;
   int64_t connect_start_nanos_ = 0;
   int consecutive_failures_ = 0;
+  bool last_reply_seen_ = false;  // the server announced its last reply on this connection
+  bool closed_politely_ = false;
 
   // In-flight requests, oldest first: a ring that grows (doubling) only when full.
   std::vector<InFlight> ring_;

@@ -1,7 +1,10 @@
 // MakeCodec: one switch over the protocols.
 #include "client/codec_factory.h"
 
+#include "absl/strings/ascii.h"
 #include "client/echo_codec.h"
+#include "client/http_codec.h"
+#include "client/resp_codec.h"
 
 namespace client {
 
@@ -9,11 +12,20 @@ absl::StatusOr<std::unique_ptr<RequestCodec>> MakeCodec(const ClientOptions& opt
   switch (options.protocol) {
     case ClientProtocol::kEcho:
       return std::make_unique<EchoCodec>(options.message_bytes);
-    case ClientProtocol::kResp:
+    case ClientProtocol::kResp: {
+      const std::string upper = absl::AsciiStrToUpper(options.command);
+      if (upper == "PING") return std::make_unique<RespCodec>(RespCodec::Command::kPing, 0);
+      if (upper == "ECHO") {
+        return std::make_unique<RespCodec>(RespCodec::Command::kEcho, options.message_bytes);
+      }
+      return absl::InvalidArgumentError("--command: must be PING or ECHO");
+    }
     case ClientProtocol::kHttp:
-      break;
+      return std::make_unique<HttpCodec>(options.path, options.host_header.empty()
+                                                           ? options.target.ToString()
+                                                           : options.host_header);
   }
-  return absl::UnimplementedError("--protocol: only echo is available in this build");
+  return absl::InvalidArgumentError("--protocol: must be echo, resp or http");
 }
 
 }  // namespace client

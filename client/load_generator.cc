@@ -139,7 +139,7 @@ void LoadGenerator::RateTick() {
     ClientConnection* chosen = nullptr;
     for (size_t tries = 0; tries < n; ++tries) {
       ClientConnection* c = connections_[rate_cursor_++ % n].get();
-      if (c->state() == ClientConnection::State::kConnected) {
+      if (c->accepting_requests()) {
         chosen = c;
         break;
       }
@@ -185,6 +185,15 @@ void LoadGenerator::OnConnected(ClientConnection* connection) {
 void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connected) {
   if (was_connected) --connected_count_;
   if (finishing_) return;
+  if (connection->closed_politely()) {
+    // Not a failure: reopen at once, but outside the connection's own handler.
+    loop_->Defer([this, connection] {
+      if (finishing_) return;
+      ++stats_.ledger.reconnects;
+      connection->Connect();
+    });
+    return;
+  }
   if (options_.reconnect) {
     // Bounded exponential backoff: a server that refuses is not hammered in a tight loop (wrk's
     // failure mode), and a server that recovers is back in use within the cap.

@@ -17,7 +17,7 @@ void LoadStats::Merge(const LoadStats& other) {
   open_at_end += other.open_at_end;
   cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
   for (const auto& [detail, n] : other.errors_by_detail) errors_by_detail[detail] += n;
-  for (const auto& [status, n] : other.status_classes) status_classes[status] += n;
+  for (size_t i = 0; i < status_classes.size(); ++i) status_classes[i] += other.status_classes[i];
   limit_notes.insert(other.limit_notes.begin(), other.limit_notes.end());
 }
 

@@ -3,6 +3,7 @@
 #ifndef CLIENT_LOAD_STATS_H_
 #define CLIENT_LOAD_STATS_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -42,8 +43,9 @@ struct LoadStats {
   std::vector<ThreadCpu> cpu;  // one per thread
   // Error replies and unparsable replies by what they said ("-ERR unknown command", "HTTP 5xx").
   std::map<std::string, uint64_t> errors_by_detail;
-  // Responses by HTTP status class ("2xx", "4xx", ...); empty for other protocols.
-  std::map<std::string, uint64_t> status_classes;
+  // Responses by HTTP status class: [1] counts 1xx ... [5] counts 5xx, [0] anything else. All
+  // zero for other protocols. An array, not a map: it is counted per request.
+  std::array<uint64_t, 6> status_classes{};
   // Limits that stopped connections, with how to raise them. Deduplicated.
   std::set<std::string> limit_notes;
 

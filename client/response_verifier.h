@@ -24,6 +24,10 @@ struct VerifyResult {
   // For kErrorReply and kMalformed: what went wrong, e.g. "-ERR unknown command" or "5xx". Points
   // into the input or static storage; copy it before the input is consumed.
   std::string_view detail;
+  // HTTP: the status class (1-5, or 0 for anything else) of a complete response; -1 otherwise.
+  int status_class = -1;
+  // The server said this is its last response on the connection (HTTP `Connection: close`).
+  bool last_on_connection = false;
 };
 
 // One connection's reply checker. Called with everything received and not yet consumed.

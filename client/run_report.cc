@@ -88,11 +88,16 @@ std::string RunReport::FormatSummary() const {
       absl::StrAppendFormat(&out, "    %8d  %s\n", n, detail);
     }
   }
-  if (!stats.status_classes.empty()) {
+  uint64_t classified = 0;
+  for (uint64_t n : stats.status_classes) classified += n;
+  if (classified > 0) {
     absl::StrAppend(&out, "  responses by status class:");
-    for (const auto& [status, n] : stats.status_classes) {
-      absl::StrAppendFormat(&out, " %s %d", status, n);
+    for (size_t i = 1; i < stats.status_classes.size(); ++i) {
+      if (stats.status_classes[i] > 0)
+        absl::StrAppendFormat(&out, " %dxx %d", i, stats.status_classes[i]);
     }
+    if (stats.status_classes[0] > 0)
+      absl::StrAppendFormat(&out, " other %d", stats.status_classes[0]);
     absl::StrAppend(&out, "\n");
   }
   for (const std::string& note : stats.limit_notes) {
