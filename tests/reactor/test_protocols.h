@@ -15,17 +15,26 @@ namespace reactor_testing {
 // Echoes every byte as soon as it arrives.
 class RawEchoSession : public reactor::Protocol {
  public:
+  explicit RawEchoSession(int* drains = nullptr) : drains_(drains) {}
+
   reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
     output.Append(input);
     return {input.size(), false};
   }
+
+  void OnDrain() override {
+    if (drains_ != nullptr) ++*drains_;
+  }
+
+ private:
+  int* const drains_;
 };
 
 // Echoes complete lines only, so an incomplete line waits in the connection's own input buffer.
 // "quit\n" is answered "bye\n" and closes the connection after the reply.
 class LineEchoSession : public reactor::Protocol {
  public:
-  explicit LineEchoSession(int* drains) : drains_(drains) {}
+  explicit LineEchoSession(int* drains = nullptr) : drains_(drains) {}
 
   reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
     size_t consumed = 0;
@@ -58,7 +67,7 @@ class TestProtocolFactory : public reactor::ProtocolFactory {
 
   std::unique_ptr<reactor::Protocol> NewSession() override {
     ++sessions;
-    if (kind_ == Kind::kRawEcho) return std::make_unique<RawEchoSession>();
+    if (kind_ == Kind::kRawEcho) return std::make_unique<RawEchoSession>(&drains);
     return std::make_unique<LineEchoSession>(&drains);
   }
   std::string_view RejectionMessage() const override { return rejection_; }
