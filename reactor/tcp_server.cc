@@ -106,6 +106,14 @@ void TcpServer::Shutdown(absl::AnyInvocable<void()> done) {
   if (listener_ != nullptr) listener_->Close();
   if (idle_sweep_timer_ != 0) loop_->Cancel(idle_sweep_timer_);
   idle_sweep_timer_ = 0;
+  // Armed before draining: when Drain() closes the last connection, FinishShutdownIfDone()
+  // cancels it. Armed after, it would outlive a shutdown that finished inside the loop below.
+  drain_deadline_timer_ = loop_->RunAfter(options_.drain_timeout, [this] {
+    drain_deadline_timer_ = 0;
+    for (auto& connection : connections_) {
+      if (connection != nullptr) connection->Close(CloseReason::kServerClosing);
+    }
+  });
   // Drain() may close a connection, which clears its slot: walk a snapshot of the live ones.
   std::vector<Connection*> live;
   live.reserve(connection_count_);
@@ -113,12 +121,6 @@ void TcpServer::Shutdown(absl::AnyInvocable<void()> done) {
     if (connection != nullptr) live.push_back(connection.get());
   }
   for (Connection* connection : live) connection->Drain();
-  drain_deadline_timer_ = loop_->RunAfter(options_.drain_timeout, [this] {
-    drain_deadline_timer_ = 0;
-    for (auto& connection : connections_) {
-      if (connection != nullptr) connection->Close(CloseReason::kServerClosing);
-    }
-  });
   FinishShutdownIfDone();
 }
 
