@@ -32,10 +32,11 @@ uint32_t UnpackGeneration(uint64_t data) { return static_cast<uint32_t>(data >> 
 
 }  // namespace
 
-// Wakes the loop from other threads: Stop() writes, the loop reads.
+// Wakes the loop from other threads: Stop() and RunInLoop() write, the loop reads and then runs
+// what was posted.
 class EventLoop::Wakeup : public EventHandler {
  public:
-  explicit Wakeup(int fd) : fd_(fd) {}
+  Wakeup(EventLoop* loop, int fd) : loop_(loop), fd_(fd) {}
   ~Wakeup() { close(fd_); }
   int fd() const { return fd_; }
 
@@ -50,9 +51,11 @@ class EventLoop::Wakeup : public EventHandler {
     uint64_t count;
     while (read(fd_, &count, sizeof count) < 0 && errno == EINTR) {
     }
+    loop_->RunPostedTasks();
   }
 
  private:
+  EventLoop* const loop_;
   const int fd_;
 };
 
@@ -85,7 +88,7 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create() {
 
   const int event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (event_fd < 0) return absl::ErrnoToStatus(errno, "eventfd");
-  loop->wakeup_ = std::make_unique<Wakeup>(event_fd);
+  loop->wakeup_ = std::make_unique<Wakeup>(loop.get(), event_fd);
   if (absl::Status s = loop->Add(event_fd, EPOLLIN, loop->wakeup_.get()); !s.ok()) return s;
   return loop;
 }
@@ -194,6 +197,24 @@ bool EventLoop::Cancel(TimerId id) {
 
 void EventLoop::Defer(absl::AnyInvocable<void()> task) { deferred_.push_back(std::move(task)); }
 
+void EventLoop::RunInLoop(absl::AnyInvocable<void()> task) {
+  {
+    absl::MutexLock lock(&posted_mutex_);
+    posted_.push_back(std::move(task));
+  }
+  wakeup_->Notify();
+}
+
+void EventLoop::RunPostedTasks() {
+  {
+    absl::MutexLock lock(&posted_mutex_);
+    posted_running_.swap(posted_);
+  }
+  // Run outside the lock: a task may post another.
+  for (auto& task : posted_running_) task();
+  posted_running_.clear();
+}
+
 absl::Status EventLoop::HandleSignals(std::initializer_list<int> signals,
                                       absl::AnyInvocable<void(int)> callback) {
   if (signal_watcher_ != nullptr) {
@@ -287,6 +308,7 @@ void EventLoop::Dispatch(int ready) {
 }
 
 void EventLoop::RunExpiredTimers() {
+  if (timers_.empty()) return;  // the common case in a server without timeouts: no clock read
   const int64_t now = MonotonicNanos();
   while (!timers_.empty() && timers_.begin()->first.first <= now) {
     auto node = timers_.extract(timers_.begin());

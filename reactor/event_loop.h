@@ -18,6 +18,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace reactor {
@@ -90,6 +91,10 @@ class EventLoop {
   // for an object to destroy itself from inside its own handler.
   void Defer(absl::AnyInvocable<void()> task);
 
+  // Runs `task` on the loop's thread, soon. Safe from any thread (a mutex and an eventfd write);
+  // how another thread hands work to this loop, e.g. "shut down" to each of N server loops.
+  void RunInLoop(absl::AnyInvocable<void()> task);
+
   // Delivers `signals` to `callback` on the loop thread through a signalfd. The signals are
   // blocked in the calling thread, so call this before starting other threads: they inherit the
   // mask. Blocked signals stay blocked after the loop is destroyed.
@@ -134,6 +139,7 @@ class EventLoop {
   void Dispatch(int ready);
   void RunExpiredTimers();
   void RunDeferredTasks();
+  void RunPostedTasks();
 
   const int epoll_fd_;
   std::vector<Registration> registrations_;  // indexed by fd
@@ -147,6 +153,10 @@ class EventLoop {
 
   std::vector<absl::AnyInvocable<void()>> deferred_;
   std::vector<absl::AnyInvocable<void()>> deferred_running_;
+
+  absl::Mutex posted_mutex_;
+  std::vector<absl::AnyInvocable<void()>> posted_ ABSL_GUARDED_BY(posted_mutex_);
+  std::vector<absl::AnyInvocable<void()>> posted_running_;
 
   std::unique_ptr<Wakeup> wakeup_;
   std::unique_ptr<SignalWatcher> signal_watcher_;

@@ -1,7 +1,6 @@
 // The server binary: parses flags, wires them to a TcpServer and a protocol, runs the loop, and
 // on SIGINT/SIGTERM drains gracefully and prints a summary.
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "reactor/event_loop.h"
-#include "reactor/tcp_server.h"
+#include "reactor/server_group.h"
 #include "server/echo_session.h"
 #include "server/http_session.h"
 #include "server/resp_session.h"
@@ -25,9 +24,13 @@
 ABSL_FLAG(std::string, bind, "127.0.0.1", "Numeric address to listen on (IPv4 or IPv6).");
 ABSL_FLAG(int, port, 6380, "TCP port, 0-65535; 0 picks a free one (printed at start).");
 ABSL_FLAG(std::string, protocol, "echo", "echo, resp or http.");
+ABSL_FLAG(int, loops, 1,
+          "Event loops, each on its own thread with its own listener on the port "
+          "(SO_REUSEPORT), 1-256. One is the single-threaded reactor.");
 ABSL_FLAG(int, backlog, 511, "listen() backlog, 1-65535.");
 ABSL_FLAG(int64_t, max_connections, 10000,
-          "Concurrent connections, 1-1000000; more are refused with a protocol-level error.");
+          "Concurrent connections in total, 1-1000000; more are refused with a protocol-level "
+          "error.");
 ABSL_FLAG(bool, reuseport, false, "Set SO_REUSEPORT, so several servers can share the port.");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
           "Close connections idle this long (e.g. 30s); 0 never.");
@@ -113,49 +116,39 @@ int main(int argc, char** argv) {
   options.connection.high_water_bytes = static_cast<size_t>(high_water);
   options.connection.low_water_bytes = static_cast<size_t>(high_water / 4);
 
-  absl::StatusOr<std::unique_ptr<reactor::EventLoop>> loop = reactor::EventLoop::Create();
-  if (!loop.ok()) {
-    std::fprintf(stderr, "server: %s\n", loop.status().ToString().c_str());
-    return 1;
-  }
+  const int loops = absl::GetFlag(FLAGS_loops);
+  if (loops < 1 || loops > 256) FlagError("loops", "must be 1-256");
+  // The limit is for the whole server; each loop admits its even share.
+  options.max_connections = (options.max_connections + loops - 1) / loops;
+
   // Ignored as well as avoided with MSG_NOSIGNAL: a library or a future writev must not be able
   // to kill the process because a client went away.
   signal(SIGPIPE, SIG_IGN);
 
-  reactor::ServerStats stats;
-  std::unique_ptr<reactor::ProtocolFactory> factory =
-      MakeProtocol(absl::GetFlag(FLAGS_protocol), &stats);
-  reactor::TcpServer tcp_server(loop->get(), options, factory.get(), &stats);
-  if (absl::Status status = tcp_server.Start(); !status.ok()) {
+  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  absl::StatusOr<std::unique_ptr<reactor::ServerGroup>> group = reactor::ServerGroup::Create(
+      loops, options,
+      [&protocol](const reactor::ServerStats* stats) { return MakeProtocol(protocol, stats); });
+  if (!group.ok()) {
     std::fprintf(stderr, "server: cannot listen on %s:%d: %s\n", options.listener.host.c_str(),
-                 port, status.ToString().c_str());
-    return 1;
-  }
-  bool stopping = false;
-  absl::Status signals = (*loop)->HandleSignals({SIGINT, SIGTERM}, [&](int signo) {
-    if (stopping) {  // a second signal: stop draining, stop now
-      (*loop)->Stop();
-      return;
-    }
-    stopping = true;
-    std::fprintf(stderr, "server: %s, draining %zu connections\n", strsignal(signo),
-                 tcp_server.connection_count());
-    tcp_server.Shutdown([&] { (*loop)->Stop(); });
-  });
-  if (!signals.ok()) {
-    std::fprintf(stderr, "server: %s\n", signals.ToString().c_str());
+                 port, group.status().ToString().c_str());
     return 1;
   }
   // Scripts wait for this exact line to learn the port; flush so they see it at once.
-  std::printf("listening on %s\n", tcp_server.address().ToString().c_str());
+  std::printf("listening on %s\n", (*group)->address().ToString().c_str());
   std::fflush(stdout);
 
-  if (absl::Status status = (*loop)->Run(); !status.ok()) {
-    std::fprintf(stderr, "server: event loop failed: %s\n", status.ToString().c_str());
+  absl::Status run = (*group)->Run([](int signo) {
+    std::fprintf(stderr, "server: %s: stopping (a second signal cuts the drain short)\n",
+                 strsignal(signo));
+  });
+  if (!run.ok()) {
+    std::fprintf(stderr, "server: event loop failed: %s\n", run.ToString().c_str());
     return 1;
   }
+  const reactor::ServerStats stats = (*group)->TotalStats();
+  const reactor::ListenerStats accepts = (*group)->TotalListenerStats();
   const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
-  const reactor::ListenerStats& accepts = tcp_server.listener_stats();
   std::printf(
       "server: served %llu connections (%llu refused at max_connections, %llu dropped for lack "
       "of fds, %llu closed on error, %llu timed out) in %.1f s; %llu bytes in, %llu bytes out\n",

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""End-to-end comparison against real peers on this machine, in one run.
+
+Servers are compared by CPU time per request (utime+stime of the server process over the run,
+from /proc/PID/stat), clients by requests per second of their own CPU: with two cores shared by
+client and server, throughput alone says as much about the client as about the server. Runs
+alternate between the peers and the medians are reported, because other work on the machine
+moves every figure; only ratios from the same run compare.
+
+  python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    """utime+stime of a process, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def wait_for_port(port, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on port {port} after {timeout}s")
+
+
+class Server:
+    """A server process started for one comparison, stopped with SIGTERM."""
+
+    def __init__(self, name, argv, port, workdir):
+        self.name, self.port = name, port
+        self.log = open(os.path.join(workdir, f"{name}.log"), "w")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for_port(port)
+
+    def pid(self):
+        """The process doing the work (nginx: its single worker)."""
+        if self.name != "nginx":
+            return self.proc.pid
+        children = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        return int(children[0])
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def start_ours(protocol, workdir, extra=()):
+    port = free_port()
+    argv = [os.path.join(ROOT, "bazel-bin/server/server"), f"--port={port}",
+            f"--protocol={protocol}", "--max_connections=20000", *extra]
+    return Server(f"ours-{protocol}", argv, port, workdir)
+
+
+def start_redis(workdir):
+    port = free_port()
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--daemonize", "no", "--dir", workdir, "--logfile", ""]
+    return Server("redis", argv, port, workdir)
+
+
+def start_nginx(workdir, body):
+    port = free_port()
+    with open(os.path.join(workdir, "index.html"), "w") as f:
+        f.write(body)
+    conf = os.path.join(workdir, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+daemon off;
+error_log {workdir}/nginx-error.log;
+pid {workdir}/nginx.pid;
+events {{ worker_connections 20000; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000000;
+  client_body_temp_path {workdir};
+  proxy_temp_path {workdir};
+  fastcgi_temp_path {workdir};
+  uwsgi_temp_path {workdir};
+  scgi_temp_path {workdir};
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ root {workdir}; index index.html; }}
+  }}
+}}
+""")
+    return Server("nginx", ["nginx", "-c", conf, "-p", workdir], port, workdir)
+
+
+def measured(server, client_argv, parse_requests):
+    """Runs a client against a server; returns requests, server CPU s, client CPU s, wall s."""
+    pid = server.pid()
+    before = cpu_seconds(pid)
+    start = time.time()
+    usage_before = os.times()
+    out = subprocess.run(client_argv, capture_output=True, text=True, timeout=300)
+    usage_after = os.times()
+    wall = time.time() - start
+    server_cpu = cpu_seconds(pid) - before
+    client_cpu = ((usage_after.children_user - usage_before.children_user) +
+                  (usage_after.children_system - usage_before.children_system))
+    if out.returncode != 0:
+        raise RuntimeError(f"{client_argv[0]} exited {out.returncode}:\n{out.stdout}\n{out.stderr}")
+    requests = parse_requests(out.stdout + out.stderr)
+    return {"requests": requests, "server_cpu_s": server_cpu, "client_cpu_s": client_cpu,
+            "wall_s": wall}
+
+
+def redis_benchmark(port, requests, pipeline, test):
+    argv = ["redis-benchmark", "-p", str(port), "-c", "50", "-n", str(requests), "-P",
+            str(pipeline), "-t", test, "-q"]
+
+    def parse(text):
+        # "-n" requests are all answered or redis-benchmark fails; its rate line proves it ran.
+        if not re.search(r"requests per second", text):
+            raise RuntimeError(f"redis-benchmark printed no result:\n{text}")
+        return requests
+
+    return argv, parse
+
+
+def wrk(port, duration):
+    argv = ["wrk", "-t1", "-c100", f"-d{duration}s", f"http://127.0.0.1:{port}/"]
+
+    def parse(text):
+        m = re.search(r"(\d+) requests in", text)
+        if not m:
+            raise RuntimeError(f"wrk printed no result:\n{text}")
+        if re.search(r"Non-2xx or 3xx responses|Socket errors", text):
+            raise RuntimeError(f"wrk saw errors:\n{text}")
+        return int(m.group(1))
+
+    return argv, parse
+
+
+def our_client(port, protocol, duration, pipeline, connections):
+    argv = [os.path.join(ROOT, "bazel-bin/client/client"), f"--target=127.0.0.1:{port}",
+            f"--protocol={protocol}", f"--connections={connections}", f"--duration={duration}s",
+            f"--pipeline={pipeline}", "--progress=false"]
+    if protocol == "http":
+        argv.append("--path=/")
+
+    def parse(text):
+        m = re.search(r"= ok (\d+)", text)
+        if not m:
+            raise RuntimeError(f"client printed no ok count:\n{text}")
+        return int(m.group(1))
+
+    return argv, parse
+
+
+def compare(title, peers, client, rounds):
+    """Alternates peers for `rounds` rounds; returns per-peer medians."""
+    samples = {name: [] for name in peers}
+    for _ in range(rounds):
+        for name, server in peers.items():
+            argv, parse = client(server.port)
+            samples[name].append(measured(server, argv, parse))
+    rows = {}
+    for name, runs in samples.items():
+        rows[name] = {
+            "requests_per_s": statistics.median(r["requests"] / r["wall_s"] for r in runs),
+            "server_us_per_request": statistics.median(
+                1e6 * r["server_cpu_s"] / r["requests"] for r in runs),
+            "client_requests_per_cpu_s": statistics.median(
+                r["requests"] / max(r["client_cpu_s"], 1e-9) for r in runs),
+        }
+    print(f"\n{title}")
+    print(f"  {'server':<10} {'req/s':>10} {'server CPU/req':>15} {'client req/CPU-s':>17}")
+    for name, row in rows.items():
+        print(f"  {name:<10} {row['requests_per_s']:>10.0f} "
+              f"{row['server_us_per_request']:>12.2f} µs {row['client_requests_per_cpu_s']:>17.0f}")
+    names = list(rows)
+    if len(names) == 2:
+        a, b = names
+        ratio = rows[a]["server_us_per_request"] / rows[b]["server_us_per_request"]
+        print(f"  CPU per request, {a} / {b}: {ratio:.2f}")
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=200000)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk/client run")
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args()
+    for tool in ("redis-server", "redis-benchmark", "nginx", "wrk"):
+        if shutil.which(tool) is None:
+            sys.exit(f"compare: {tool} is not installed; run scripts/setup.sh")
+    subprocess.run(["bazel", "build", "-c", "opt", "//server", "//client"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    results = {}
+    body = "x" * 64
+    with tempfile.TemporaryDirectory() as workdir:
+        servers = []
+        try:
+            # Appended as each starts, so a failure to start one still stops the others.
+            servers.append(start_redis(workdir))
+            servers.append(start_ours("resp", workdir))
+            servers.append(start_nginx(workdir, body))
+            servers.append(start_ours("http", workdir, [f"--http_body={body}"]))
+            redis, ours_resp, nginx, ours_http = servers
+            for pipeline in (1, 16):
+                results[f"ping_p{pipeline}"] = compare(
+                    f"PING_INLINE, 50 connections, pipeline {pipeline} (redis-benchmark)",
+                    {"redis": redis, "ours": ours_resp},
+                    lambda port, p=pipeline: redis_benchmark(port, args.requests, p,
+                                                             "ping_inline"),
+                    args.rounds)
+            results["http_get"] = compare(
+                "HTTP GET keep-alive, 100 connections (wrk -t1 -c100)",
+                {"nginx": nginx, "ours": ours_http}, lambda port: wrk(port, args.duration),
+                args.rounds)
+            results["client_resp"] = compare(
+                "Our client driving each server: PING, 50 connections, pipeline 1",
+                {"redis": redis, "ours": ours_resp},
+                lambda port: our_client(port, "resp", args.duration, 1, 50), args.rounds)
+            results["client_http"] = compare(
+                "Our client driving each server: HTTP GET, 100 connections",
+                {"nginx": nginx, "ours": ours_http},
+                lambda port: our_client(port, "http", args.duration, 1, 100), args.rounds)
+        finally:
+            for server in servers:
+                server.stop()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

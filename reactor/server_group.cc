@@ -1,0 +1,107 @@
+// ServerGroup: binding N listeners to one port, running their loops, and fanning a shutdown out
+// to every loop through RunInLoop.
+#include "reactor/server_group.h"
+
+#include <signal.h>
+
+#include <thread>
+
+namespace reactor {
+
+absl::StatusOr<std::unique_ptr<ServerGroup>> ServerGroup::Create(int loops,
+                                                                 TcpServerOptions options,
+                                                                 FactoryMaker make_factory) {
+  if (loops < 1) return absl::InvalidArgumentError("loops must be at least 1");
+  if (loops > 1) options.listener.reuse_port = true;
+  std::unique_ptr<ServerGroup> group(new ServerGroup());
+  for (int i = 0; i < loops; ++i) {
+    auto member = std::make_unique<Member>();
+    absl::StatusOr<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
+    if (!loop.ok()) return loop.status();
+    member->loop = std::move(*loop);
+    member->factory = make_factory(&member->stats);
+    member->server = std::make_unique<TcpServer>(member->loop.get(), options, member->factory.get(),
+                                                 &member->stats);
+    if (absl::Status status = member->server->Start(); !status.ok()) return status;
+    // With port 0 the first listener picked a port; the others must share that one.
+    options.listener.port = member->server->address().port();
+    group->members_.push_back(std::move(member));
+  }
+  return group;
+}
+
+ServerGroup::~ServerGroup() {
+  // Servers before their loops: a server unregisters its fds from its loop as it goes.
+  for (auto& member : members_) member->server.reset();
+}
+
+absl::Status ServerGroup::Run(absl::AnyInvocable<void(int signo)> on_signal) {
+  EventLoop* main_loop = members_.front()->loop.get();
+  // Before any thread starts, so every thread inherits the blocked mask and the signals can only
+  // arrive through loop 0's signalfd.
+  absl::Status signals = main_loop->HandleSignals({SIGINT, SIGTERM}, [&](int signo) {
+    on_signal(signo);
+    if (shutting_down_) {  // a second signal: stop draining, stop now
+      for (auto& member : members_) member->loop->Stop();
+      return;
+    }
+    ShutdownAll();
+  });
+  if (!signals.ok()) return signals;
+
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> results(members_.size());
+  for (size_t i = 1; i < members_.size(); ++i) {
+    threads.emplace_back([this, i, &results] { results[i] = members_[i]->loop->Run(); });
+  }
+  results[0] = main_loop->Run();
+  if (!results[0].ok()) {
+    for (auto& member : members_) member->loop->Stop();
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::Status& result : results) {
+    if (!result.ok()) return result;
+  }
+  return absl::OkStatus();
+}
+
+void ServerGroup::ShutdownAll() {
+  shutting_down_ = true;
+  for (auto& member : members_) {
+    Member* m = member.get();
+    // Each server is shut down on its own loop's thread; each loop stops when its server is done.
+    m->loop->RunInLoop([m] { m->server->Shutdown([m] { m->loop->Stop(); }); });
+  }
+}
+
+ServerStats ServerGroup::TotalStats() const {
+  ServerStats total;
+  total.start_nanos = members_.front()->stats.start_nanos;
+  for (const auto& member : members_) {
+    const ServerStats& s = member->stats;
+    total.connections_accepted += s.connections_accepted;
+    total.connections_rejected += s.connections_rejected;
+    total.connections_current += s.connections_current;
+    total.connections_closed_by_peer += s.connections_closed_by_peer;
+    total.connections_closed_on_error += s.connections_closed_on_error;
+    total.connections_timed_out += s.connections_timed_out;
+    total.bytes_in += s.bytes_in;
+    total.bytes_out += s.bytes_out;
+    total.read_pauses += s.read_pauses;
+  }
+  return total;
+}
+
+ListenerStats ServerGroup::TotalListenerStats() const {
+  ListenerStats total;
+  for (const auto& member : members_) {
+    const ListenerStats& s = member->server->listener_stats();
+    total.accepted += s.accepted;
+    total.dropped_for_fds += s.dropped_for_fds;
+    total.accept_errors += s.accept_errors;
+    total.pauses += s.pauses;
+  }
+  return total;
+}
+
+}  // namespace reactor

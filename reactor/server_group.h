@@ -1,0 +1,70 @@
+// ServerGroup: N independent TcpServers, each on its own loop and thread, sharing one port
+// through SO_REUSEPORT, so the kernel spreads connections over them. One loop serves as many
+// cores as the machine has, without a lock on any request's path.
+#ifndef REACTOR_SERVER_GROUP_H_
+#define REACTOR_SERVER_GROUP_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "reactor/event_loop.h"
+#include "reactor/listener.h"
+#include "reactor/protocol.h"
+#include "reactor/server_stats.h"
+#include "reactor/socket_address.h"
+#include "reactor/tcp_server.h"
+
+namespace reactor {
+
+// Runs one server per loop. Loop 0 runs on the thread that calls Run() and owns the signals;
+// the others get a thread each. A loop's connections stay on it for their whole life, so the
+// loops share nothing but the port.
+//
+//   auto group = ServerGroup::Create(4, options, [](const ServerStats* stats) {
+//     return std::make_unique<MyFactory>(stats);
+//   });
+//   printf("listening on %s\n", (*group)->address().ToString().c_str());
+//   (*group)->Run([](int signo) { /* log it */ });
+class ServerGroup {
+ public:
+  // Makes one loop's protocol factory; `stats` are that loop's counters.
+  using FactoryMaker = absl::AnyInvocable<std::unique_ptr<ProtocolFactory>(const ServerStats*)>;
+
+  // Creates the loops and binds every listener (port 0: the first picks the port, the others
+  // join it). With more than one loop, SO_REUSEPORT is set whatever the options say.
+  static absl::StatusOr<std::unique_ptr<ServerGroup>> Create(int loops, TcpServerOptions options,
+                                                             FactoryMaker make_factory);
+  ~ServerGroup();
+
+  const SocketAddress& address() const { return members_.front()->server->address(); }
+  int loops() const { return static_cast<int>(members_.size()); }
+
+  // Serves until SIGINT or SIGTERM: the first signal shuts every server down gracefully (see
+  // TcpServer::Shutdown) and Run returns when all have finished; a second one stops at once.
+  // `on_signal` runs on the calling thread when a signal arrives. Call it once.
+  absl::Status Run(absl::AnyInvocable<void(int signo)> on_signal);
+
+  // Counters summed over the loops. Exact after Run() has returned.
+  ServerStats TotalStats() const;
+  ListenerStats TotalListenerStats() const;
+
+ private:
+  struct Member {
+    std::unique_ptr<EventLoop> loop;
+    ServerStats stats;
+    std::unique_ptr<ProtocolFactory> factory;
+    std::unique_ptr<TcpServer> server;
+  };
+  ServerGroup() = default;
+  void ShutdownAll();
+
+  std::vector<std::unique_ptr<Member>> members_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace reactor
+
+#endif  // REACTOR_SERVER_GROUP_H_
