@@ -230,6 +230,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     switch (result.kind) {
       case VerifyResult::kOk:
         ++ledger.ok;
+        ++ok_responses_;
         break;
       case VerifyResult::kErrorReply:
         ++ledger.error_replies;
@@ -366,6 +367,7 @@ void ClientConnection::CloseAtEnd() {
   } else if (state_ == State::kConnected) {
     ledger.in_flight_at_end += in_flight_count_ - timed_out_prefix_;
     ++context_->stats->open_at_end;
+    if (ok_responses_ > 0) ++context_->stats->open_verified_at_end;
   }
   CloseFd();
 }

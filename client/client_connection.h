@@ -136,6 +136,7 @@ class ClientConnection : public reactor::EventHandler {
   int fd_ = -1;
   int64_t connect_start_nanos_ = 0;
   int consecutive_failures_ = 0;
+  uint64_t ok_responses_ = 0;     // over the object's life, across reconnects
   bool last_reply_seen_ = false;  // the server announced its last reply on this connection
   bool closed_politely_ = false;
 

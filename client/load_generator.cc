@@ -49,8 +49,8 @@ absl::Status LoadGenerator::Run() {
   context_.timeout_nanos = absl::ToInt64Nanoseconds(options_.timeout);
   context_.connect_timeout_nanos = absl::ToInt64Nanoseconds(options_.connect_timeout);
 
-  // Open loop: the ring only grows when the server falls behind. Closed loop: exactly the pipeline.
-  const size_t ring_capacity = share_.rate > 0 ? 16 : static_cast<size_t>(options_.pipeline);
+  // Both models keep at most --pipeline requests in flight per connection.
+  const size_t ring_capacity = static_cast<size_t>(options_.pipeline);
   connections_.reserve(share_.slots.size());
   for (uint64_t slot : share_.slots) {
     const reactor::SocketAddress* source =
@@ -134,12 +134,14 @@ void LoadGenerator::RateTick() {
   const uint64_t due = static_cast<uint64_t>((now - start_nanos_) / interval) + 1;
   const size_t n = connections_.size();
   while (scheduled_ < due && !finishing_) {
-    // Round-robin over the connections that are up; a request with none to go on waits (and its
-    // wait counts in the corrected latency, as it should).
+    // Round-robin over the connections that are up and have a free pipeline slot (wrk2's model:
+    // at most --pipeline in flight per connection). A request with no connection to go on waits;
+    // the wait counts in the corrected latency, measured from the intended time, and not in the
+    // uncorrected one: that difference is coordinated omission.
     ClientConnection* chosen = nullptr;
     for (size_t tries = 0; tries < n; ++tries) {
       ClientConnection* c = connections_[rate_cursor_++ % n].get();
-      if (c->accepting_requests()) {
+      if (c->accepting_requests() && c->in_flight() < static_cast<size_t>(options_.pipeline)) {
         chosen = c;
         break;
       }
@@ -152,7 +154,8 @@ void LoadGenerator::RateTick() {
 }
 
 void LoadGenerator::SweepTimeouts() {
-  if (stop_requested_.load(std::memory_order_relaxed)) {
+  if (stop_requested_.load(std::memory_order_relaxed) ||
+      (share_.stop != nullptr && share_.stop->load(std::memory_order_relaxed))) {
     Finish();
     return;
   }

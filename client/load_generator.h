@@ -27,6 +27,7 @@ struct ThreadShare {
   double rate = 0;              // requests/s for this thread; 0 = closed loop
   double connect_rate = 0;      // connects/s for this thread; 0 = unpaced
   uint64_t request_quota = 0;   // measured requests to send; 0 = run for the duration
+  const std::atomic<bool>* stop = nullptr;  // set by another thread to end the run early
 };
 
 class LoadGenerator : public ConnectionHost {

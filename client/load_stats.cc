@@ -15,6 +15,7 @@ void LoadStats::Merge(const LoadStats& other) {
   bytes_received += other.bytes_received;
   measured_nanos = std::max(measured_nanos, other.measured_nanos);
   open_at_end += other.open_at_end;
+  open_verified_at_end += other.open_verified_at_end;
   cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
   for (const auto& [detail, n] : other.errors_by_detail) errors_by_detail[detail] += n;
   for (size_t i = 0; i < status_classes.size(); ++i) status_classes[i] += other.status_classes[i];

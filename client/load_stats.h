@@ -40,6 +40,8 @@ struct LoadStats {
   int64_t measured_nanos = 0;
 
   uint64_t open_at_end = 0;
+  // Of those, connections that had at least one verified (ok) response.
+  uint64_t open_verified_at_end = 0;
   std::vector<ThreadCpu> cpu;  // one per thread
   // Error replies and unparsable replies by what they said ("-ERR unknown command", "HTTP 5xx").
   std::map<std::string, uint64_t> errors_by_detail;

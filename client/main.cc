@@ -20,9 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "client/client_options.h"
-#include "client/codec_factory.h"
-#include "client/load_generator.h"
-#include "client/progress_reporter.h"
+#include "client/load_run.h"
 #include "client/run_report.h"
 #include "reactor/event_loop.h"
 
@@ -56,6 +54,8 @@ namespace client {
 namespace {
 
 constexpr int kFdsPerConnectionSlack = 64;  // epoll, eventfd, stdio, and spares
+
+std::atomic<bool> g_stop{false};
 
 absl::StatusOr<ClientOptions> OptionsFromFlags() {
   ClientOptions o;
@@ -117,65 +117,19 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   return o;
 }
 
-std::string DurationText(absl::Duration d) {
-  return d == absl::ZeroDuration() ? "0" : absl::FormatDuration(d);
-}
-
-std::map<std::string, std::string> ConfigOf(const ClientOptions& o) {
-  std::map<std::string, std::string> c;
-  c["target"] = o.target.ToString();
-  const std::string_view protocol = ClientProtocolName(o.protocol);
-  c["protocol"] = std::string(protocol);
-  c["connections"] = absl::StrCat(o.connections);
-  c["threads"] = absl::StrCat(o.threads);
-  c["duration"] = DurationText(o.duration);
-  c["requests"] = absl::StrCat(o.requests);
-  c["warmup"] = DurationText(o.warmup);
-  c["message_bytes"] = absl::StrCat(o.message_bytes);
-  c["pipeline"] = absl::StrCat(o.pipeline);
-  c["rate"] = absl::StrCat(o.rate);
-  c["connect_rate"] = absl::StrCat(o.connect_rate);
-  c["connect_timeout"] = DurationText(o.connect_timeout);
-  c["timeout"] = DurationText(o.timeout);
-  c["reconnect"] = o.reconnect ? "true" : "false";
-  c["source_addresses"] = absl::StrCat(o.source_addresses.size());
-  if (o.protocol == ClientProtocol::kResp) c["command"] = o.command;
-  if (o.protocol == ClientProtocol::kHttp) c["path"] = o.path;
-  return c;
-}
-
-// Raises the soft fd limit to the hard one: 19,000 connections need 19,000 fds, and the default
-// soft limit is often 1,024. Returns the limit now in force.
-rlim_t RaiseFdLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) < 0) {
-    std::perror("getrlimit(RLIMIT_NOFILE)");
-    return 0;
-  }
-  if (limit.rlim_cur < limit.rlim_max) {
-    rlimit raised = limit;
-    raised.rlim_cur = limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
-    std::perror("setrlimit(RLIMIT_NOFILE)");
-  }
-  return limit.rlim_cur;
-}
-
-std::vector<LoadGenerator*> g_generators;
-
-int RunLoad(const ClientOptions& options) {
-  const rlim_t fd_limit = RaiseFdLimit();
+int RunLoadCommand(const ClientOptions& options) {
+  const uint64_t fd_limit = RaiseFdLimit();
   if (fd_limit != RLIM_INFINITY &&
-      static_cast<rlim_t>(options.connections) + kFdsPerConnectionSlack > fd_limit) {
+      static_cast<uint64_t>(options.connections) + kFdsPerConnectionSlack > fd_limit) {
     std::fprintf(stderr,
                  "warning: --connections=%d needs about %d file descriptors but RLIMIT_NOFILE is "
-                 "%llu (hard limit); connections past it will fail with EMFILE. Raise it with "
-                 "`ulimit -Hn` (as root) or nofile in /etc/security/limits.conf\n",
+                 "%llu (its hard limit); connections past it will fail with EMFILE. Raise it "
+                 "with `ulimit -Hn` (as root) or nofile in /etc/security/limits.conf\n",
                  options.connections, options.connections + kFdsPerConnectionSlack,
                  static_cast<unsigned long long>(fd_limit));
   }
-  // SIGINT/SIGTERM end the run early with a full report; blocked here so every thread inherits
-  // the mask and only the watcher thread below sees them.
+  // SIGINT/SIGTERM end the run early with a full report: blocked in every thread (they inherit
+  // the mask) and collected by one watcher thread.
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGINT);
@@ -185,73 +139,29 @@ int RunLoad(const ClientOptions& options) {
     return kExitSetupFailed;
   }
   std::signal(SIGPIPE, SIG_IGN);
-
-  std::vector<std::unique_ptr<RequestCodec>> codecs;
-  ProgressReporter progress(options.threads, options.progress ? stderr : nullptr);
-  std::vector<std::unique_ptr<LoadGenerator>> generators;
-  for (int t = 0; t < options.threads; ++t) {
-    auto codec = MakeCodec(options);
-    if (!codec.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(codec.status().message()).c_str());
-      return kExitBadFlags;
-    }
-    codecs.push_back(*std::move(codec));
-    ThreadShare share;
-    share.thread_index = t;
-    share.thread_count = options.threads;
-    for (int c = t; c < options.connections; c += options.threads) share.slots.push_back(c);
-    const double fraction = static_cast<double>(share.slots.size()) / options.connections;
-    share.rate = options.rate * fraction;
-    share.connect_rate = options.connect_rate / options.threads;
-    if (options.requests > 0) {
-      share.request_quota = options.requests / options.threads +
-                            (static_cast<uint64_t>(t) < options.requests % options.threads ? 1 : 0);
-    }
-    generators.push_back(
-        std::make_unique<LoadGenerator>(options, *codecs.back(), std::move(share), &progress));
-  }
-
-  std::vector<absl::Status> results(options.threads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < options.threads; ++t) {
-    threads.emplace_back([&, t] { results[t] = generators[t]->Run(); });
-  }
-  // Waits for SIGINT/SIGTERM and asks every generator to stop (they finish with a full report);
-  // it polls every 100 ms for the end of the run.
   std::atomic<bool> run_over{false};
   std::thread signal_thread([&] {
-    sigset_t wait_mask = mask;
-    while (true) {
+    while (!run_over.load()) {
       timespec tick{0, 100'000'000};
-      const int sig = sigtimedwait(&wait_mask, nullptr, &tick);
-      if (run_over.load()) return;
+      const int sig = sigtimedwait(&mask, nullptr, &tick);
       if (sig == SIGINT || sig == SIGTERM) {
-        std::fprintf(stderr, "signal %d: stopping\n", sig);
-        for (auto& g : generators) g->RequestStop();
+        std::fprintf(stderr, "signal %d: stopping, the report follows\n", sig);
+        g_stop.store(true);
       }
     }
   });
-  for (auto& th : threads) th.join();
+  auto report = RunLoad(options, &g_stop, options.progress ? stderr : nullptr);
   run_over.store(true);
   signal_thread.join();
-
-  RunReport report;
-  report.config = ConfigOf(options);
-  for (int t = 0; t < options.threads; ++t) {
-    if (!results[t].ok()) {
-      std::fprintf(stderr, "thread %d: %s\n", t, std::string(results[t].message()).c_str());
-      return kExitSetupFailed;
-    }
-    report.stats.Merge(generators[t]->stats());
+  if (!report.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(report.status().message()).c_str());
+    return kExitSetupFailed;
   }
-  report.series = progress.TakeSeries();
-  report.quota_mode = options.requests > 0;
-  report.request_quota_met = options.requests > 0 && report.stats.ledger.in_flight_at_end == 0;
-  std::fputs(report.FormatSummary().c_str(), stdout);
-  const Verdict verdict = report.Evaluate();
+  std::fputs(report->FormatSummary().c_str(), stdout);
+  const Verdict verdict = report->Evaluate();
   if (!options.json_path.empty()) {
     std::ofstream out(options.json_path);
-    out << report.ToJson();
+    out << report->ToJson();
     if (!out.good()) {
       std::fprintf(stderr, "--json: cannot write %s\n", options.json_path.c_str());
       return kExitSetupFailed;
@@ -322,5 +232,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(options.status().message()).c_str());
     return client::kExitBadFlags;
   }
-  return client::RunLoad(*options);
+  return client::RunLoadCommand(*options);
 }

@@ -81,6 +81,8 @@ std::string RunReport::FormatSummary() const {
     absl::StrAppendFormat(&out, "    (%d latencies above the histogram's range, counted at max)\n",
                           stats.corrected.overflow_count());
   }
+  absl::StrAppendFormat(&out, "\n  connections open at end %d, of which with verified replies %d\n",
+                        stats.open_at_end, stats.open_verified_at_end);
   absl::StrAppend(&out, "\n  ledger\n", l.Format());
   if (!stats.errors_by_detail.empty()) {
     absl::StrAppend(&out, "  errors by message\n");

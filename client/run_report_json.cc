@@ -87,10 +87,12 @@ std::string RunReport::ToJson() const {
       &out,
       "  \"totals\": {\"measured_ns\": %d, \"responses\": %d, \"requests_per_second\": %.1f, "
       "\"bytes_sent\": %d, \"bytes_received\": %d, \"mib_per_second_sent\": %.3f, "
-      "\"mib_per_second_received\": %.3f, \"open_connections_at_end\": %d},\n",
+      "\"mib_per_second_received\": %.3f, \"open_connections_at_end\": %d, "
+      "\"open_verified_at_end\": %d},\n",
       s.measured_nanos, s.measured_responses, seconds > 0 ? s.measured_responses / seconds : 0,
       s.bytes_sent, s.bytes_received, seconds > 0 ? s.bytes_sent / 1048576.0 / seconds : 0,
-      seconds > 0 ? s.bytes_received / 1048576.0 / seconds : 0, s.open_at_end);
+      seconds > 0 ? s.bytes_received / 1048576.0 / seconds : 0, s.open_at_end,
+      s.open_verified_at_end);
   absl::StrAppendFormat(
       &out, "  \"ledger\": {\"attempted\": %d, \"connected\": %d, \"connect_failed\": {",
       l.attempted, l.connected);
@@ -187,6 +189,7 @@ absl::StatusOr<RunReport> RunReport::FromJson(std::string_view json) {
   s.bytes_sent = t["bytes_sent"].AsUint64();
   s.bytes_received = t["bytes_received"].AsUint64();
   s.open_at_end = t["open_connections_at_end"].AsUint64();
+  s.open_verified_at_end = t["open_verified_at_end"].AsUint64();
   const JsonValue& l = d["ledger"];
   Ledger& g = s.ledger;
   g.attempted = l["attempted"].AsUint64();

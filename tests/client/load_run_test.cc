@@ -1,0 +1,218 @@
+// Whole load runs, in-process, against small misbehaving servers: each failure must land under
+// the right cause, the ledger must balance, and the load models must do what they promise.
+#include "client/load_run.h"
+
+#include <memory>
+
+#include "gtest/gtest.h"
+#include "tests/client/test_server.h"
+
+namespace client {
+namespace {
+
+using client_testing::Misbehaviour;
+using client_testing::TestServer;
+using client_testing::TestServerOptions;
+
+std::unique_ptr<TestServer> StartServer(Misbehaviour m, uint64_t trigger_bytes = 0) {
+  TestServerOptions options;
+  options.misbehaviour = m;
+  options.trigger_bytes = trigger_bytes;
+  auto server = TestServer::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+ClientOptions OptionsFor(uint16_t port, int connections) {
+  ClientOptions o;
+  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
+  o.connections = connections;
+  o.duration = absl::Seconds(1);
+  o.message_bytes = 64;
+  o.connect_timeout = absl::Seconds(2);
+  o.timeout = absl::Seconds(5);
+  return o;
+}
+
+RunReport RunChecked(const ClientOptions& options) {
+  auto report = RunLoad(options, nullptr, nullptr);
+  EXPECT_TRUE(report.ok()) << report.status();
+  if (!report.ok()) return RunReport();
+  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
+  return *std::move(report);
+}
+
+TEST(LoadRunTest, EchoRequestsCompleteExactlyAndVerified) {
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 50);
+  o.requests = 5000;
+  o.pipeline = 2;
+  const RunReport r = RunChecked(o);
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.connected, 50u);
+  EXPECT_EQ(l.sent, 5000u);
+  EXPECT_EQ(l.ok, 5000u);
+  EXPECT_EQ(l.in_flight_at_end, 0u);
+  EXPECT_EQ(r.stats.corrected.count(), 5000u);
+  EXPECT_EQ(r.stats.bytes_sent, 5000u * 64);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk) << r.Evaluate().reason;
+}
+
+TEST(LoadRunTest, ThreadsMergeExactly) {
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 20);
+  o.threads = 2;
+  o.requests = 4001;
+  const RunReport r = RunChecked(o);
+  EXPECT_EQ(r.stats.ledger.ok, 4001u);
+  EXPECT_EQ(r.stats.corrected.count(), 4001u);
+  EXPECT_EQ(r.stats.cpu.size(), 2u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+}
+
+TEST(LoadRunTest, RefusedConnectsAreCountedAsRefused) {
+  auto port = client_testing::ClosedPort();
+  ASSERT_TRUE(port.ok());
+  const RunReport r = RunChecked(OptionsFor(*port, 5));
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.attempted, 5u);
+  EXPECT_EQ(l.connected, 0u);
+  EXPECT_EQ(l.connect_failed[static_cast<int>(ConnectFailure::kRefused)], 5u);
+  EXPECT_EQ(l.sent, 0u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitNoConnection);
+}
+
+TEST(LoadRunTest, ResetMidResponseIsCountedAsReset) {
+  auto server = StartServer(Misbehaviour::kResetMidResponse, 64 * 10);
+  const RunReport r = RunChecked(OptionsFor(server->port(), 10));
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.reset_by_peer, 10u);
+  EXPECT_EQ(l.reset, 10u);  // the one request in flight on each
+  EXPECT_EQ(l.ok, 100u);    // ten answered on each before
+  EXPECT_EQ(l.mismatched, 0u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitAllConnectionsLost);
+}
+
+TEST(LoadRunTest, EarlyCloseIsCountedAsEof) {
+  auto server = StartServer(Misbehaviour::kCloseEarly, 64 * 5);
+  const RunReport r = RunChecked(OptionsFor(server->port(), 10));
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.closed_by_peer, 10u);
+  EXPECT_EQ(l.eof, 10u);
+  EXPECT_EQ(l.ok, 50u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitAllConnectionsLost);
+}
+
+TEST(LoadRunTest, ReconnectReopensClosedConnections) {
+  auto server = StartServer(Misbehaviour::kCloseEarly, 64 * 5);
+  ClientOptions o = OptionsFor(server->port(), 4);
+  o.reconnect = true;
+  o.reconnect_backoff_min = absl::Milliseconds(5);
+  o.reconnect_backoff_max = absl::Milliseconds(50);
+  const RunReport r = RunChecked(o);
+  const Ledger& l = r.stats.ledger;
+  EXPECT_GT(l.reconnects, 10u);
+  EXPECT_EQ(l.attempted, 4 + l.reconnects);
+  EXPECT_GT(l.ok, 50u);
+  EXPECT_EQ(l.eof, l.closed_by_peer);
+}
+
+TEST(LoadRunTest, CorruptByteIsAMismatchAndFailsTheRun) {
+  auto server = StartServer(Misbehaviour::kCorruptByte, 64 * 100 + 17);
+  const RunReport r = RunChecked(OptionsFor(server->port(), 4));
+  EXPECT_EQ(r.stats.ledger.mismatched, 1u);
+  EXPECT_GT(r.stats.ledger.ok, 100u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
+}
+
+TEST(LoadRunTest, ResponseTimeoutCountsTimedOutAndLateAnswers) {
+  auto server = StartServer(Misbehaviour::kStall);  // 1 s into the run, for 1 s
+  ClientOptions o = OptionsFor(server->port(), 5);
+  o.duration = absl::Milliseconds(2500);
+  o.timeout = absl::Milliseconds(300);
+  const RunReport r = RunChecked(o);
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.timed_out, 5u);  // the one in flight on each connection when the server froze
+  EXPECT_EQ(l.late, 5u);       // ... answered after the stall
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+}
+
+TEST(LoadRunTest, FixedRateIsAchievedWithinOnePercent) {
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 20);
+  o.rate = 4000;
+  o.duration = absl::Seconds(2);
+  const RunReport r = RunChecked(o);
+  const double seconds = r.stats.measured_nanos / 1e9;
+  const double achieved = r.stats.ledger.sent / seconds;
+  EXPECT_NEAR(achieved, 4000, 40) << "sent " << r.stats.ledger.sent << " in " << seconds << " s";
+  EXPECT_NEAR(r.stats.measured_responses / seconds, 4000, 40);
+}
+
+TEST(LoadRunTest, StallShowsInCorrectedP99AndHidesInUncorrected) {
+  auto server = StartServer(Misbehaviour::kStall);  // 1 s into the run, for 1 s
+  ClientOptions o = OptionsFor(server->port(), 10);
+  o.rate = 1000;
+  o.duration = absl::Seconds(3);
+  const RunReport r = RunChecked(o);
+  const int64_t corrected_p99 = r.stats.corrected.ValueAtPercentile(99);
+  const int64_t uncorrected_p99 = r.stats.uncorrected.ValueAtPercentile(99);
+  EXPECT_GT(corrected_p99, 800'000'000) << r.FormatSummary();
+  EXPECT_LT(uncorrected_p99, 100'000'000) << r.FormatSummary();
+  // The stall is still in the uncorrected max: it is hidden from the percentiles, not lost.
+  EXPECT_GT(r.stats.uncorrected.max(), 800'000'000);
+}
+
+TEST(LoadRunTest, SourceAddressesAreUsedEvenly) {
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 40);
+  auto sources = ParseSourceAddresses("127.0.0.1-127.0.0.4");
+  ASSERT_TRUE(sources.ok());
+  o.source_addresses = *sources;
+  o.threads = 2;
+  o.requests = 400;
+  const RunReport r = RunChecked(o);
+  EXPECT_EQ(r.stats.ledger.ok, 400u);
+  const std::map<std::string, int> expected = {
+      {"127.0.0.1", 10}, {"127.0.0.2", 10}, {"127.0.0.3", 10}, {"127.0.0.4", 10}};
+  EXPECT_EQ(server->PeersByHost(), expected);
+}
+
+TEST(LoadRunTest, ConnectRateIsPaced) {
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 20);
+  o.connect_rate = 40;  // 20 connects take 0.5 s
+  o.duration = absl::Seconds(1);
+  const RunReport r = RunChecked(o);
+  EXPECT_EQ(r.stats.ledger.connected, 20u);
+  ASSERT_GE(r.series.size(), 1u);
+  // Not all at once: the first second's open count is below 20 only if pacing is off by more
+  // than half; assert the connects were spread by checking the report's connect count and time.
+  EXPECT_GE(r.stats.measured_nanos, 900'000'000);
+}
+
+TEST(LoadRunTest, RespPingsArePipelinedAndVerified) {
+  auto server = StartServer(Misbehaviour::kRespPong);
+  ClientOptions o = OptionsFor(server->port(), 10);
+  o.protocol = ClientProtocol::kResp;
+  o.pipeline = 8;
+  o.requests = 2000;
+  const RunReport r = RunChecked(o);
+  EXPECT_EQ(r.stats.ledger.ok, 2000u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+}
+
+TEST(LoadRunTest, RespEchoAgainstAnEchoServerIsMalformed) {
+  // An echo server answers a RESP command with the command itself: "*2..." is an array reply,
+  // which is not the bulk string ECHO must return.
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 2);
+  o.protocol = ClientProtocol::kResp;
+  o.command = "ECHO";
+  const RunReport r = RunChecked(o);
+  EXPECT_GT(r.stats.ledger.mismatched, 0u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
+}
+
+}  // namespace
+}  // namespace client

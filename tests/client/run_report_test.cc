@@ -1,0 +1,91 @@
+// RunReport: the JSON form reads back exactly, merging files equals merging results, and the
+// verdict picks the right exit status.
+#include "client/run_report.h"
+
+#include "gtest/gtest.h"
+
+namespace client {
+namespace {
+
+RunReport Sample(int seed) {
+  RunReport r;
+  r.config = {{"target", "127.0.0.1:1"}, {"connections", "10"}, {"protocol", "echo"}};
+  for (int i = 1; i <= 1000; ++i) {
+    r.stats.corrected.Record(i * 1000 * seed);
+    r.stats.uncorrected.Record(i * 900 * seed);
+  }
+  r.stats.connect.Record(50'000);
+  r.stats.ledger.attempted = r.stats.ledger.connected = 10;
+  r.stats.ledger.sent = 1010;
+  r.stats.ledger.ok = 1000;
+  r.stats.ledger.in_flight_at_end = 10;
+  r.stats.open_at_end = 10;
+  r.stats.measured_responses = 1000;
+  r.stats.measured_nanos = 1'000'000'000;
+  r.stats.errors_by_detail["-ERR \"quoted\"\n"] = 3;
+  r.stats.status_classes[2] = 1000;
+  r.stats.cpu.push_back({1, 2, 3});
+  SeriesPoint p;
+  p.second = 1;
+  p.responses = 1000;
+  p.latency = r.stats.corrected.ToSnapshot();
+  r.series.push_back(p);
+  return r;
+}
+
+TEST(RunReportTest, JsonRoundTripIsExact) {
+  const RunReport a = Sample(1);
+  auto back = RunReport::FromJson(a.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->stats.corrected == a.stats.corrected);
+  EXPECT_TRUE(back->stats.uncorrected == a.stats.uncorrected);
+  EXPECT_TRUE(back->stats.connect == a.stats.connect);
+  EXPECT_EQ(back->stats.ledger.sent, 1010u);
+  EXPECT_EQ(back->stats.errors_by_detail, a.stats.errors_by_detail);
+  EXPECT_EQ(back->stats.status_classes, a.stats.status_classes);
+  EXPECT_EQ(back->config, a.config);
+  ASSERT_EQ(back->series.size(), 1u);
+  EXPECT_EQ(back->series[0].latency.buckets, a.series[0].latency.buckets);
+  EXPECT_EQ(back->ToJson(), a.ToJson());
+}
+
+TEST(RunReportTest, MergingFilesEqualsMergingResults) {
+  RunReport direct = Sample(1);
+  direct.Merge(Sample(3));
+  auto a = RunReport::FromJson(Sample(1).ToJson());
+  auto b = RunReport::FromJson(Sample(3).ToJson());
+  ASSERT_TRUE(a.ok() && b.ok());
+  a->Merge(*b);
+  EXPECT_TRUE(a->stats.corrected == direct.stats.corrected);
+  EXPECT_EQ(a->stats.corrected.count(), 2000u);
+  EXPECT_EQ(a->merged_runs, 2);
+  EXPECT_EQ(a->config["connections"], "20");
+  EXPECT_EQ(a->stats.ledger.ok, 2000u);
+  EXPECT_EQ(a->series[0].responses, 2000u);
+  EXPECT_EQ(a->ToJson(), direct.ToJson());
+}
+
+TEST(RunReportTest, RejectsOtherDocuments) {
+  EXPECT_FALSE(RunReport::FromJson("{}").ok());
+  EXPECT_FALSE(RunReport::FromJson("not json").ok());
+}
+
+TEST(RunReportTest, VerdictNamesTheReason) {
+  RunReport r = Sample(1);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+  r.stats.ledger.ok -= 1;
+  r.stats.ledger.mismatched += 1;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
+  r = Sample(1);
+  r.stats.ledger.ok += 1;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitUnbalanced);
+  r = Sample(1);
+  r.stats.open_at_end = 0;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitAllConnectionsLost);
+  r = Sample(1);
+  r.stats.ledger.connected = 0;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitNoConnection);
+}
+
+}  // namespace
+}  // namespace client
