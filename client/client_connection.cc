@@ -84,6 +84,17 @@ void ClientConnection::Connect() {
   }
 }
 
+void ClientConnection::AdoptConnectedFdForTesting(int fd) {
+  ++context_->stats->ledger.attempted;
+  connect_start_nanos_ = reactor::MonotonicNanos();
+  fd_ = fd;
+  if (absl::Status s = context_->loop->Add(fd_, EPOLLIN, this); !s.ok()) {
+    FailConnect(ENOMEM);
+    return;
+  }
+  CompleteConnect();
+}
+
 void ClientConnection::FailConnect(int err) {
   LoadStats& stats = *context_->stats;
   const ConnectFailure cause = ConnectFailureFromErrno(err);

@@ -107,6 +107,9 @@ class ClientConnection : public reactor::EventHandler {
 
   void OnEvents(uint32_t events) override;
 
+  // Benchmarks: takes an already connected fd (a socketpair end) as if a connect had completed.
+  void AdoptConnectedFdForTesting(int fd);
+
  private:
   struct InFlight {
     int64_t intended_nanos;
