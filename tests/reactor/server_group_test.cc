@@ -1,0 +1,113 @@
+// ServerGroup and EventLoop::RunInLoop: N loops on one SO_REUSEPORT port, cross-thread tasks, and
+// a shutdown fanned out to every loop by one signal.
+#include "reactor/server_group.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/reactor/test_protocols.h"
+#include "tests/support/socket_util.h"
+
+namespace reactor {
+namespace {
+
+using reactor_testing::ConnectLoopback;
+using reactor_testing::EchoExchange;
+using reactor_testing::Pattern;
+using reactor_testing::TestProtocolFactory;
+
+TEST(RunInLoopTest, TasksFromManyThreadsAllRunOnTheLoopThread) {
+  auto loop = EventLoop::Create();
+  ASSERT_TRUE(loop.ok());
+  EventLoop* l = loop->get();
+  constexpr int kThreads = 4;
+  constexpr int kTasksPerThread = 500;
+  int ran = 0;  // touched on the loop thread only
+  bool all_on_loop_thread = true;
+  std::thread::id loop_thread;
+
+  std::thread runner([&] {
+    loop_thread = std::this_thread::get_id();
+    ASSERT_TRUE(l->Run().ok());
+  });
+  std::vector<std::thread> posters;
+  for (int t = 0; t < kThreads; ++t) {
+    posters.emplace_back([&] {
+      for (int i = 0; i < kTasksPerThread; ++i) {
+        l->RunInLoop([&] {
+          all_on_loop_thread &= std::this_thread::get_id() == loop_thread;
+          if (++ran == kThreads * kTasksPerThread) l->Stop();
+        });
+      }
+    });
+  }
+  for (std::thread& poster : posters) poster.join();
+  runner.join();
+  EXPECT_EQ(ran, kThreads * kTasksPerThread);
+  EXPECT_TRUE(all_on_loop_thread);
+}
+
+TEST(ServerGroupTest, LoopsShareOnePortAndOneSignalStopsThemAll) {
+  // Blocked here too, so the SIGTERM sent to the process below can only be taken by the group's
+  // signalfd, never by this thread's default action.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+
+  TcpServerOptions options;
+  options.listener.port = 0;
+  options.drain_timeout = absl::Seconds(1);
+  std::atomic<int> factories{0};
+  auto group = ServerGroup::Create(2, options, [&](const ServerStats*) {
+    ++factories;
+    return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
+  });
+  ASSERT_TRUE(group.ok()) << group.status();
+  EXPECT_EQ(factories.load(), 2);
+  const uint16_t port = (*group)->address().port();
+  ASSERT_NE(port, 0);
+
+  std::atomic<int> signals_seen{0};
+  absl::Status run_status;
+  std::thread runner([&] { run_status = (*group)->Run([&](int) { ++signals_seen; }); });
+
+  // Many connections, so the kernel's SO_REUSEPORT hash spreads them over both loops; each echoes.
+  constexpr int kConnections = 40;
+  std::vector<int> fds;
+  for (int i = 0; i < kConnections; ++i) {
+    const int fd = ConnectLoopback(port);
+    ASSERT_GE(fd, 0);
+    const std::string data = Pattern(1000 + i, i);
+    auto echoed = EchoExchange(fd, data, absl::Seconds(10));
+    EXPECT_EQ(echoed.data, data) << "connection " << i;
+    fds.push_back(fd);
+  }
+  for (int fd : fds) close(fd);
+
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  runner.join();
+  EXPECT_TRUE(run_status.ok()) << run_status;
+  EXPECT_EQ(signals_seen.load(), 1);
+  const ServerStats total = (*group)->TotalStats();
+  EXPECT_EQ(total.connections_accepted, static_cast<uint64_t>(kConnections));
+  EXPECT_EQ(total.connections_current, 0u);
+  EXPECT_EQ((*group)->TotalListenerStats().accepted, static_cast<uint64_t>(kConnections));
+}
+
+TEST(ServerGroupTest, ZeroLoopsIsRefused) {
+  auto group = ServerGroup::Create(0, TcpServerOptions{}, [](const ServerStats*) {
+    return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
+  });
+  EXPECT_EQ(group.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace reactor
