@@ -183,6 +183,44 @@ def our_client(port, protocol, duration, pipeline, connections):
     return argv, parse
 
 
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def idle_memory(title, peers, count, request, expect):
+    """RSS growth per connection while `count` connections sit idle after one request each."""
+    print(f"\n{title}")
+    rows = {}
+    for name, server in peers.items():
+        pid = server.pid()
+        before = rss_bytes(pid)
+        conns = []
+        try:
+            for _ in range(count):
+                c = socket.create_connection(("127.0.0.1", server.port))
+                c.sendall(request)
+                conns.append(c)
+            for c in conns:  # every connection answered: its session really exists
+                got = b""
+                while not got.endswith(expect):
+                    chunk = c.recv(4096)
+                    if not chunk:
+                        raise RuntimeError(f"{name} closed an idle connection")
+                    got += chunk
+            time.sleep(0.5)
+            per_connection = (rss_bytes(pid) - before) / count
+        finally:
+            for c in conns:
+                c.close()
+        rows[name] = {"bytes_per_idle_connection": per_connection}
+        print(f"  {name:<10} {per_connection:>8.0f} B per idle connection ({count} connections)")
+    return rows
+
+
 def compare(title, peers, client, rounds):
     """Alternates peers for `rounds` rounds; returns per-peer medians."""
     samples = {name: [] for name in peers}
@@ -217,6 +255,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=200000)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk/client run")
+    parser.add_argument("--idle_connections", type=int, default=5000,
+                        help="connections held open for the memory comparison")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
     for tool in ("redis-server", "redis-benchmark", "nginx", "wrk"):
@@ -247,6 +287,14 @@ def main():
                 "HTTP GET keep-alive, 100 connections (wrk -t1 -c100)",
                 {"nginx": nginx, "ours": ours_http}, lambda port: wrk(port, args.duration),
                 args.rounds)
+            results["idle_resp"] = idle_memory(
+                "Memory per idle connection after one PING",
+                {"redis": redis, "ours": ours_resp}, args.idle_connections, b"PING\r\n",
+                b"+PONG\r\n")
+            results["idle_http"] = idle_memory(
+                "Memory per idle keep-alive connection after one GET",
+                {"nginx": nginx, "ours": ours_http}, args.idle_connections,
+                b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", body.encode())
             results["client_resp"] = compare(
                 "Our client driving each server: PING, 50 connections, pipeline 1",
                 {"redis": redis, "ours": ours_resp},
