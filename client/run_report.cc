@@ -41,7 +41,15 @@ Verdict RunReport::Evaluate() const {
     return {kExitMismatch, absl::StrCat(l.mismatched, " responses did not match their request")};
   }
   if (!l.Balanced()) return {kExitUnbalanced, "the ledger does not balance (a client bug)"};
-  if (l.ok + l.error_replies == 0) return {kExitNoResponses, "no request was answered"};
+  if (l.ok == 0) {
+    // A run in which every answer was an error (a wrong path, a refused command) measured
+    // nothing worth reporting as a success.
+    return {kExitNoResponses,
+            l.error_replies > 0
+                ? absl::StrCat("no request succeeded: all ", l.error_replies,
+                               " answers were errors (see errors by message)")
+                : std::string("no request was answered")};
+  }
   if (stats.open_at_end == 0 && !request_quota_met) {
     return {kExitAllConnectionsLost,
             absl::StrCat("every connection was lost (closed by the server ", l.closed_by_peer,

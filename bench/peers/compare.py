@@ -94,8 +94,6 @@ def start_redis(workdir):
 
 def start_nginx(workdir, body):
     port = free_port()
-    with open(os.path.join(workdir, "index.html"), "w") as f:
-        f.write(body)
     conf = os.path.join(workdir, "nginx.conf")
     with open(conf, "w") as f:
         f.write(f"""
@@ -114,7 +112,7 @@ http {{
   scgi_temp_path {workdir};
   server {{
     listen 127.0.0.1:{port};
-    location / {{ root {workdir}; index index.html; }}
+    location / {{ default_type text/plain; return 200 "{body}"; }}
   }}
 }}
 """)
