@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -37,11 +38,12 @@ struct RunningServer {
   uint16_t port = 0;
 };
 
-RunningServer StartServer(std::vector<std::string> extra_flags = {}) {
+RunningServer StartServer(std::vector<std::string> extra_flags = {},
+                          std::vector<std::string> env = {}) {
   RunningServer server;
   std::vector<std::string> args = {"--port=0", "--protocol=echo"};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
-  server.process = Subprocess::Start(RunfilePath("server/server"), args);
+  server.process = Subprocess::Start(RunfilePath("server/server"), args, env);
   if (server.process == nullptr) {
     ADD_FAILURE() << "cannot start server/server";
     return server;
@@ -175,6 +177,33 @@ TEST(ServerProcessTest, SixtyFourMebibyteEchoThroughASlowReaderArrivesIntact) {
   const std::string bytes = std::to_string(payload.size());
   EXPECT_NE(summary.find(bytes + " bytes in, " + bytes + " bytes out"), std::string::npos)
       << summary;
+}
+
+// Genuine short writes inside the real server: the LD_PRELOAD shim lets at most 1000 bytes
+// through per send(), and a 4 MiB echo still arrives intact.
+TEST(ServerProcessTest, ShortWritesForcedByAPreloadedShimLoseNothing) {
+  std::string asan_options = "verify_asan_link_order=0";  // the shim is preloaded before ASan
+  if (const char* existing = std::getenv("ASAN_OPTIONS")) {
+    asan_options = std::string(existing) + ":" + asan_options;
+  }
+  RunningServer server =
+      StartServer({}, {"LD_PRELOAD=" + RunfilePath("tests/support/fault_injection_preload.so"),
+                       "REACTOR_FAULT_SEND_MAX=1000", "ASAN_OPTIONS=" + asan_options});
+  ASSERT_NE(server.port, 0);
+  const int fd = ConnectLoopback(server.port);
+  ASSERT_GE(fd, 0);
+  const std::string payload = Pattern(4 << 20, 1000);
+  const auto echo = reactor_testing::EchoExchange(fd, payload, absl::Seconds(30));
+  EXPECT_EQ(echo.error, 0);
+  EXPECT_TRUE(echo.data == payload) << "the echo differs from what was sent";
+  close(fd);
+  StopWithSigterm(server);
+  // The shim reports from inside the server at exit.
+  std::smatch match;
+  const std::string err = server.process->stderr_text();
+  ASSERT_TRUE(std::regex_search(err, match, std::regex(R"(fault_injection: .*clamped=([0-9]+))")))
+      << "the shim was not loaded; stderr: " << err;
+  EXPECT_GT(std::stoull(match[1].str()), 1000u);
 }
 
 // SIGTERM with clients connected: every connection is closed (the clients see EOF), the server

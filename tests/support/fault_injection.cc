@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 namespace reactor_testing {
@@ -96,6 +97,19 @@ bool AllThreadsEnabled() {
 }
 
 bool Enabled() { return thread_enabled || AllThreadsEnabled(); }
+
+// Under LD_PRELOAD, tells the test what happened inside the process, on stderr at exit.
+__attribute__((destructor)) void ReportAtExit() {
+  if (!AllThreadsEnabled()) return;
+  const IoCounts s = send_counts.Snapshot();
+  std::fprintf(stderr,
+               "fault_injection: send calls=%llu clamped=%llu short=%llu eagain=%llu "
+               "epipe=%llu econnreset=%llu\n",
+               static_cast<unsigned long long>(s.calls), static_cast<unsigned long long>(s.clamped),
+               static_cast<unsigned long long>(s.short_transfers),
+               static_cast<unsigned long long>(s.eagain), static_cast<unsigned long long>(s.epipe),
+               static_cast<unsigned long long>(s.econnreset));
+}
 
 // Takes one pending injection, if any: sets errno, counts it and returns true.
 bool TakeInjection(Injection& injection, AtomicCounts& counts) {

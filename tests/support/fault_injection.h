@@ -14,6 +14,7 @@ namespace reactor_testing {
 // Loaded with LD_PRELOAD (//tests/support:fault_injection_preload.so) they act on every thread, and
 // read their settings from the environment:
 //   REACTOR_FAULT_SEND_MAX=N    clamp every send() to at most N bytes
+// and print their send() counts on stderr at exit ("fault_injection: send calls=...").
 //
 // Counts are process-wide and cover only calls made where faults are enabled.
 struct IoCounts {

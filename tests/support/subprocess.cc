@@ -58,8 +58,17 @@ std::unique_ptr<Subprocess> Subprocess::Start(const std::string& path,
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
+  // The current environment, minus the variables `env` sets (getenv would find the first).
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    bool overridden = false;
+    for (const std::string& extra : env) {
+      if (extra.compare(0, extra.find('='), name) == 0) overridden = true;
+    }
+    if (!overridden) env_strings.push_back(entry);
+  }
   env_strings.insert(env_strings.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());

@@ -20,8 +20,8 @@ std::string RunfilePath(const std::string& workspace_relative);
 
 class Subprocess {
  public:
-  // Starts `path` with `args` (not including argv[0]) and the current environment plus `env`
-  // ("NAME=value"). Null on failure (the reason is printed to stderr).
+  // Starts `path` with `args` (not including argv[0]) and the current environment with `env`
+  // ("NAME=value") added or overriding. Null on failure (the reason is printed to stderr).
   static std::unique_ptr<Subprocess> Start(const std::string& path,
                                            const std::vector<std::string>& args,
                                            const std::vector<std::string>& env = {});
