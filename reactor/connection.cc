@@ -1,6 +1,7 @@
 // Connection: the read, process, write cycle of one socket, with backpressure and half-close.
 #include "reactor/connection.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@ Connection::Connection(ConnectionContext* context, int fd, std::unique_ptr<Proto
       last_activity_nanos_(context->loop->now_nanos()) {}
 
 Connection::~Connection() {
+  if (linger_timer_ != 0) context_->loop->Cancel(linger_timer_);
   if (fd_ < 0) return;
   if (context_->loop->IsRegistered(fd_)) context_->loop->Remove(fd_).IgnoreError();
   close(fd_);
@@ -32,6 +34,10 @@ absl::Status Connection::Start() {
 }
 
 void Connection::OnEvents(uint32_t events) {
+  if (lingering_) {
+    DiscardUntilPeerCloses();
+    return;
+  }
   if (reading_ && !input_finished_ && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
     HandleReadable();
   }
@@ -126,11 +132,13 @@ void Connection::HandleWritable() {
 }
 
 void Connection::UpdateInterest() {
-  if (fd_ < 0) return;
+  if (fd_ < 0 || lingering_) return;
   if (input_finished_ && output_.empty()) {
-    Close(peer_finished_ ? CloseReason::kPeerClosed
-          : draining_    ? CloseReason::kServerClosing
-                         : CloseReason::kProtocol);
+    if (peer_finished_) {
+      Close(CloseReason::kPeerClosed);
+    } else {
+      CloseGracefully(draining_ ? CloseReason::kServerClosing : CloseReason::kProtocol);
+    }
     return;
   }
   if (reading_ && output_.size() > context_->options.high_water_bytes) {
@@ -145,8 +153,48 @@ void Connection::UpdateInterest() {
   if (!context_->loop->Modify(fd_, events).ok()) Close(CloseReason::kError);
 }
 
+void Connection::CloseGracefully(CloseReason reason) {
+  // close() with unread bytes in the receive queue sends RST, not FIN, and an RST makes the
+  // kernels drop whatever of our replies is not yet read: the QUIT's +OK, the 400, the last
+  // megabytes before a shutdown. With nothing unread, a plain close is already a clean FIN.
+  int unread = 0;
+  if (ioctl(fd_, FIONREAD, &unread) < 0 || unread == 0) {
+    Close(reason);
+    return;
+  }
+  // A lingering close, as nginx does it: send FIN after the replies, then read and discard
+  // until the peer closes too, or until linger_timeout.
+  if (shutdown(fd_, SHUT_WR) < 0) {
+    Close(CloseReason::kError);  // ENOTCONN: the peer is gone already
+    return;
+  }
+  lingering_ = true;
+  linger_reason_ = reason;
+  if (!context_->loop->Modify(fd_, EPOLLIN | EPOLLRDHUP).ok()) {
+    Close(CloseReason::kError);
+    return;
+  }
+  linger_timer_ = context_->loop->RunAfter(context_->options.linger_timeout, [this] {
+    linger_timer_ = 0;
+    Close(linger_reason_);
+  });
+}
+
+void Connection::DiscardUntilPeerCloses() {
+  Buffer& scratch = context_->scratch_input;
+  const size_t chunk = context_->options.read_chunk_bytes;
+  // Bounded per wakeup, like any read: a peer that floods us gets its turn, not the loop.
+  for (int i = 0; i < 4; ++i) {
+    const ssize_t n = recv(fd_, scratch.PrepareWrite(chunk), chunk, MSG_DONTWAIT);
+    if (n > 0) continue;  // thrown away: scratch is never committed
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    Close(linger_reason_);  // EOF (the clean end) or an error: either way, done
+    return;
+  }
+}
+
 void Connection::Drain() {
-  if (fd_ < 0 || draining_) return;
+  if (fd_ < 0 || draining_ || lingering_) return;
   draining_ = true;
   session_->OnDrain();
   // A partial request may still complete and be answered; with none, nothing more is read.
@@ -158,13 +206,8 @@ void Connection::Close(CloseReason reason) {
   if (fd_ < 0) return;
   EventLoop* loop = context_->loop;
   if (loop->IsRegistered(fd_)) loop->Remove(fd_).IgnoreError();  // registered: cannot fail
-  if (reason == CloseReason::kProtocol || reason == CloseReason::kServerClosing) {
-    // Unread bytes in the receive queue make close() send RST instead of FIN, and an RST can
-    // overtake our last reply (a protocol error, a 4xx). Discard what is already here first.
-    char discard[4096];
-    for (int i = 0; i < 16 && recv(fd_, discard, sizeof discard, MSG_DONTWAIT) > 0; ++i) {
-    }
-  }
+  if (linger_timer_ != 0) loop->Cancel(linger_timer_);
+  linger_timer_ = 0;
   const int closed_fd = fd_;
   close(fd_);
   fd_ = -1;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "absl/time/time.h"
 #include "reactor/buffer.h"
 #include "reactor/event_loop.h"
 #include "reactor/protocol.h"
@@ -23,6 +24,9 @@ struct ConnectionOptions {
   // the server's memory without bound.
   size_t high_water_bytes = 4 * 1024 * 1024;
   size_t low_water_bytes = 1024 * 1024;
+  // A graceful close with unread input waits this long for the peer to close its side (see
+  // Connection::CloseGracefully); then the connection is cut.
+  absl::Duration linger_timeout = absl::Seconds(5);
 };
 
 // What the loop's connections share. One loop thread uses it, so one set of scratch buffers
@@ -66,6 +70,8 @@ class ConnectionObserver {
 // only what the socket does not take is kept, and EPOLLOUT is armed only while it waits. So an
 // ordinary request costs a recv and a send and no epoll_ctl.
 // End of input (recv returns 0): whatever is owed is still delivered, then the socket closes.
+// Closing on our side (QUIT, an error reply, shutdown) lingers while the peer is still sending,
+// so our last replies are not destroyed by an RST.
 class Connection : public EventHandler {
  public:
   Connection(ConnectionContext* context, int fd, std::unique_ptr<Protocol> session,
@@ -105,6 +111,11 @@ class Connection : public EventHandler {
   void HandleWritable();
   // Derives the epoll interest from the state, and closes when nothing more can happen.
   void UpdateInterest();
+  // Closes after everything owed was written, without letting unread input turn the close into
+  // an RST that would destroy those replies in flight.
+  void CloseGracefully(CloseReason reason);
+  // While lingering: reads and drops input until the peer's EOF.
+  void DiscardUntilPeerCloses();
 
   ConnectionContext* const context_;
   int fd_;
@@ -116,6 +127,9 @@ class Connection : public EventHandler {
   bool input_finished_ = false;  // nothing more will be read: EOF, session's close, or drain
   bool peer_finished_ = false;   // the peer sent EOF
   bool draining_ = false;
+  bool lingering_ = false;  // FIN sent; waiting for the peer's
+  CloseReason linger_reason_ = CloseReason::kProtocol;
+  TimerId linger_timer_ = 0;
   int64_t last_activity_nanos_ = 0;
 };
 

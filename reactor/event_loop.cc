@@ -184,7 +184,9 @@ TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
 
 bool EventLoop::Cancel(TimerId id) {
   if (id != 0 && id == running_timer_) {  // 0 is "no timer", never an id
-    if (running_timer_cancelled_) return false;
+    // A one-shot timer inside its own callback has fired already; a repeating one can still be
+    // kept from coming back.
+    if (running_timer_cancelled_ || !running_timer_repeats_) return false;
     running_timer_cancelled_ = true;
     return true;
   }
@@ -318,6 +320,7 @@ void EventLoop::RunExpiredTimers() {
 
     running_timer_ = id;
     running_timer_cancelled_ = false;
+    running_timer_repeats_ = timer.interval_nanos > 0;
     timer.callback();
     running_timer_ = 0;
 

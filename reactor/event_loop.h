@@ -150,6 +150,7 @@ class EventLoop {
   TimerId next_timer_id_ = 1;
   TimerId running_timer_ = 0;
   bool running_timer_cancelled_ = false;
+  bool running_timer_repeats_ = false;
 
   std::vector<absl::AnyInvocable<void()>> deferred_;
   std::vector<absl::AnyInvocable<void()>> deferred_running_;

@@ -76,6 +76,16 @@ void Listener::Close() {
 }
 
 void Listener::OnEvents(uint32_t events) {
+  if (events & (EPOLLERR | EPOLLHUP)) {
+    // Only a listening socket that was shut down or broke reports these, and they stay raised:
+    // every accept4 would fail at once, every wakeup. Pause rather than spin.
+    int err = 0;
+    socklen_t len = sizeof err;
+    (void)getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);  // clears a pending error
+    ++stats_.accept_errors;
+    PauseAccepting();
+    return;
+  }
   for (int i = 0; i < options_.max_accepts_per_wakeup && fd_ >= 0; ++i) {
     sockaddr_storage peer;
     socklen_t peer_len = sizeof peer;
@@ -114,12 +124,18 @@ bool Listener::RecoverFromFdExhaustion() {
     close(spare_fd_);
     spare_fd_ = -1;
     const int conn = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int accept_errno = errno;
     if (conn >= 0) {
       close(conn);
       ++stats_.dropped_for_fds;
     }
     spare_fd_ = OpenSpareFd();
-    if (conn >= 0 && spare_fd_ >= 0) return true;
+    if (spare_fd_ >= 0) {
+      if (conn >= 0) return true;  // one refused; more may be waiting
+      // accept4 says EMFILE before it looks at the backlog, so EAGAIN only now tells us the
+      // backlog is empty: nothing to refuse, and no reason to pause.
+      if (accept_errno == EAGAIN || accept_errno == EWOULDBLOCK) return false;
+    }
   }
   PauseAccepting();
   return false;
@@ -128,12 +144,16 @@ bool Listener::RecoverFromFdExhaustion() {
 void Listener::PauseAccepting() {
   if (resume_timer_ != 0 || fd_ < 0) return;
   ++stats_.pauses;
-  loop_->Modify(fd_, 0).IgnoreError();  // registered, so MOD cannot fail
+  // Removed, not just given an empty interest set: EPOLLHUP and EPOLLERR cannot be masked, and a
+  // broken listening socket would keep waking the loop through the pause.
+  loop_->Remove(fd_).IgnoreError();  // registered, so DEL cannot fail
   resume_timer_ = loop_->RunAfter(options_.fd_exhaustion_backoff, [this] {
     resume_timer_ = 0;
     if (fd_ < 0) return;
     if (spare_fd_ < 0) spare_fd_ = OpenSpareFd();
-    loop_->Modify(fd_, EPOLLIN).IgnoreError();
+    if (absl::Status s = loop_->Add(fd_, EPOLLIN, this); !s.ok()) {
+      PauseAccepting();  // ENOMEM from epoll_ctl: try again after another backoff
+    }
   });
 }
 

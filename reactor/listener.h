@@ -54,6 +54,8 @@ class Listener : public EventHandler {
   // The bound address, with the real port when the options asked for port 0.
   const SocketAddress& address() const { return address_; }
   const ListenerStats& stats() const { return stats_; }
+  // The listening socket, or -1 once closed.
+  int fd() const { return fd_; }
 
   // Stops accepting and closes the socket; pending connections in the backlog are reset.
   void Close();
@@ -63,7 +65,8 @@ class Listener : public EventHandler {
 
  private:
   Listener(EventLoop* loop, const ListenerOptions& options, int fd, AcceptCallback on_accept);
-  // Handles EMFILE/ENFILE/ENOBUFS/ENOMEM; returns false if accepting was paused.
+  // Handles EMFILE/ENFILE/ENOBUFS/ENOMEM by refusing one pending connection. Returns true to go
+  // on accepting in this wakeup, false when the backlog is empty or accepting was paused.
   bool RecoverFromFdExhaustion();
   void PauseAccepting();
 

@@ -134,6 +134,7 @@ ConnectionOptions SmallWaterMarks() {
   ConnectionOptions options;
   options.high_water_bytes = 256 * 1024;
   options.low_water_bytes = 64 * 1024;
+  options.linger_timeout = absl::Milliseconds(300);
   return options;
 }
 
@@ -408,30 +409,34 @@ TEST_F(ConnectionTest, DrainDeliversPendingOutputBeforeClosing) {
   const auto reply = ReadToEof(client_, absl::Seconds(30));
   const uint64_t bytes_out = runner_.Call([this] { return stats_.bytes_out; });
   EXPECT_EQ(reply.data.size(), bytes_out) << "bytes the server sent were lost";
-  // The peer still has megabytes in flight that the server will never read, so the close ends
-  // in RST rather than FIN (see the disabled test below); on loopback the replies arrive first.
-  EXPECT_TRUE(reply.eof || reply.error == ECONNRESET) << "error " << reply.error;
+  // The peer still has megabytes in flight that the server will never read: the lingering close
+  // still ends our side with FIN, not RST.
+  EXPECT_TRUE(reply.eof) << "error " << reply.error;
   // Everything the server had read was answered; what it had not read yet was never read.
   ASSERT_LE(reply.data.size(), sent);
   EXPECT_TRUE(reply.data == payload.substr(0, reply.data.size()));
   EXPECT_GT(reply.data.size(), SmallWaterMarks().high_water_bytes);
+  // The client never closes its side, so the linger ends at linger_timeout.
   EXPECT_EQ(WaitForClose(), CloseReason::kServerClosing);
 }
 
-// Known bug, reported: Close(kServerClosing) discards at most 64 KiB of unread input before
-// close(), so a peer that keeps sending while the server drains gets an RST, not a FIN. An RST
-// also makes the kernel drop replies still in our send queue (on a real network, or when the
-// peer's window is full), and the client sees ECONNRESET on a graceful shutdown. A lingering
-// close (shutdown(SHUT_WR), then read and discard until EOF or a deadline, then close) would fix
-// it. Run with --gtest_also_run_disabled_tests.
-TEST_F(ConnectionTest, DISABLED_DrainEndsWithFinEvenWhileThePeerKeepsSending) {
-  Start(Kind::kRawEcho, SmallWaterMarks(), 16 * 1024, 16 * 1024);
+// An RST from close() with unread input would make the kernels drop replies still queued, and
+// the client would see ECONNRESET on a graceful shutdown. The lingering close sends FIN after the
+// replies and reads until the client closes: the close then completes without waiting for
+// linger_timeout.
+TEST_F(ConnectionTest, DrainEndsWithFinEvenWhileThePeerKeepsSending) {
+  ConnectionOptions options = SmallWaterMarks();
+  options.linger_timeout = absl::Seconds(60);  // longer than WaitForClose waits
+  Start(Kind::kRawEcho, options, 16 * 1024, 16 * 1024);
   const std::string payload = Pattern(32 << 20, 8);
   FillUntilPaused(payload);
   runner_.Call([this] { connection_->Drain(); });
   const auto reply = ReadToEof(client_, absl::Seconds(30));
   EXPECT_TRUE(reply.eof);
   EXPECT_EQ(reply.error, 0);
+  close(client_);  // the client's own close ends the linger
+  client_ = -1;
+  EXPECT_EQ(WaitForClose(), CloseReason::kServerClosing);
 }
 
 }  // namespace

@@ -231,6 +231,19 @@ TEST(EventLoopTest, CancelAfterFiringReturnsFalse) {
   EXPECT_FALSE(loop->Cancel(987654)) << "an id never issued";
 }
 
+TEST(EventLoopTest, OneShotTimerCancellingItselfLearnsItHasFiredAlready) {
+  auto loop = EventLoop::Create();
+  ASSERT_TRUE(loop.ok());
+  TimerId id = 0;
+  bool cancel_result = true;
+  id = (*loop)->RunAfter(absl::Milliseconds(1), [&] {
+    cancel_result = (*loop)->Cancel(id);
+    (*loop)->Stop();
+  });
+  ASSERT_TRUE((*loop)->Run().ok());
+  EXPECT_FALSE(cancel_result) << "a one-shot timer in its own callback has already fired";
+}
+
 TEST(EventLoopTest, CancellingTheZeroIdIsANoOp) {
   // 0 is never a timer id; callers use it for "no timer". Cancel(0) outside any timer callback
   // must say false, not claim to have cancelled something.

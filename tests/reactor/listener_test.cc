@@ -190,5 +190,22 @@ TEST_F(ListenerTest, RejectsBadOptions) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A listening socket that was shut down reports EPOLLHUP for ever, and accept4 fails with EINVAL
+// at once: the listener must back off, not spin.
+TEST_F(ListenerTest, AShutDownListeningSocketPausesInsteadOfSpinning) {
+  ListenerOptions options;
+  options.fd_exhaustion_backoff = absl::Milliseconds(50);
+  auto listener = MakeListener(options, 1);
+  ASSERT_NE(listener, nullptr);
+  ASSERT_EQ(shutdown(listener->fd(), SHUT_RDWR), 0);
+  loop_->RunAfter(absl::Milliseconds(300), [this] { loop_->Stop(); });
+  const uint64_t before = loop_->iterations();
+  ASSERT_TRUE(loop_->Run().ok());
+  // Spinning would be tens of thousands of iterations; backing off is a wakeup per 50 ms pause.
+  EXPECT_LT(loop_->iterations() - before, 40u);
+  EXPECT_GE(listener->stats().pauses, 2u);
+  EXPECT_TRUE(accepted_.empty());
+}
+
 }  // namespace
 }  // namespace reactor

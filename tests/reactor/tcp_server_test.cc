@@ -230,12 +230,10 @@ TEST_F(TcpServerTest, ShutdownClosesIdleDeliversPendingThenCallsDone) {
   EXPECT_FALSE(runner_.Call([&] { return second_done; }));
 }
 
-// Known bug, reported (see connection_test.cc, DISABLED_DrainEndsWithFinEvenWhileThePeerKeeps-
-// Sending): the busy client keeps sending while the server drains. Close(kServerClosing)
-// discards at most 64 KiB of unread input, then close() with unread input sends RST, and the
-// kernel throws away the replies still in the socket's send queue: megabytes the server counted
-// in bytes_out never arrive. Run with --gtest_also_run_disabled_tests.
-TEST_F(TcpServerTest, DISABLED_ShutdownDeliversEverythingSentToAPipeliningClient) {
+// The busy client still has megabytes in flight while the server drains: a plain close() would
+// send RST and the kernel would throw away replies the server counted in bytes_out. The lingering
+// close delivers every one of them, then FIN.
+TEST_F(TcpServerTest, ShutdownDeliversEverythingSentToAPipeliningClient) {
   StartServer(TestProtocolFactory::Kind::kRawEcho, SmallWaterMarks());
   const int busy = Connect();
   FillUntilPaused(busy);
