@@ -6,7 +6,6 @@
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -56,8 +55,6 @@ class LoopRunner {
   }
 
  private:
-  class TaskQueue;
-
   void Post(std::function<void()> task);
   template <typename Future>
   static void WaitOrAbort(Future& future) {
@@ -66,7 +63,6 @@ class LoopRunner {
   [[noreturn]] static void AbortHung();
 
   std::unique_ptr<reactor::EventLoop> loop_;
-  std::unique_ptr<TaskQueue> tasks_;
   absl::Status run_status_;
   std::thread thread_;
 };
