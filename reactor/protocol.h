@@ -19,7 +19,16 @@ struct ProtocolResult {
   // Set once the session wants the connection closed as soon as `output` has been delivered:
   // after QUIT, a protocol error reply or `Connection: close`. No more input is read.
   bool close_after_output = false;
+  // The session stopped with complete requests still unhandled because `output` already held
+  // kOutputBudgetBytes. The connection reads nothing more and calls again, with the rest of the
+  // input, once that output has been delivered.
+  bool paused_for_output = false;
 };
+
+// How much output a session may produce in one OnInput call before it pauses. Without it a small
+// read of pipelined requests for large replies (HTTP GETs of a 1 MiB body, RESP INFO) would be
+// turned into gigabytes of output at once, whatever the connection's high-water mark says.
+inline constexpr size_t kOutputBudgetBytes = 1 << 20;
 
 // One connection's protocol state.
 class Protocol {
@@ -27,7 +36,8 @@ class Protocol {
   virtual ~Protocol() = default;
 
   // Handles the complete requests at the front of `input`, appending their replies to `output`
-  // in order. `input` starts where the previous call's consumed bytes ended.
+  // in order, and pauses (see ProtocolResult::paused_for_output) once `output` holds
+  // kOutputBudgetBytes or more. `input` starts where the previous call's consumed bytes ended.
   virtual ProtocolResult OnInput(std::string_view input, Buffer& output) = 0;
 
   // The server is shutting down: the session should ask its peer to go away with its next reply
