@@ -8,13 +8,12 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/ascii.h"
 #include "protocol/parse_status.h"
 
 namespace protocol::http_internal {
 
-// ASCII case-insensitive comparison. (Debian's abseil is built without std::string_view
-// aliasing, so absl's string helpers do not take std::string_view.)
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using protocol::EqualsIgnoreCase;
 
 // tchar from RFC 9110 5.6.2: the characters of methods and field names.
 bool IsTokenChar(char c);

@@ -8,25 +8,14 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "protocol/ascii.h"
 
 namespace server {
 namespace {
 
+using protocol::AsciiToLower;
+using protocol::EqualsIgnoreCase;
 using protocol::ParseStatus;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Redis's stringmatch with nocase, for CONFIG GET patterns: '*', '?', '[...]' and '\' escapes.
 bool GlobMatch(std::string_view pattern, std::string_view text) {
@@ -52,15 +41,15 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
         for (; i < pattern.size() && pattern[i] != ']'; ++i) {
           if (pattern[i] == '\\' && i + 1 < pattern.size()) {
             ++i;
-            if (Lower(pattern[i]) == Lower(text[0])) matched = true;
+            if (AsciiToLower(pattern[i]) == AsciiToLower(text[0])) matched = true;
           } else if (i + 2 < pattern.size() && pattern[i + 1] == '-') {
-            char lo = Lower(pattern[i]);
-            char hi = Lower(pattern[i + 2]);
+            char lo = AsciiToLower(pattern[i]);
+            char hi = AsciiToLower(pattern[i + 2]);
             if (lo > hi) std::swap(lo, hi);
-            const char c = Lower(text[0]);
+            const char c = AsciiToLower(text[0]);
             if (c >= lo && c <= hi) matched = true;
             i += 2;
-          } else if (Lower(pattern[i]) == Lower(text[0])) {
+          } else if (AsciiToLower(pattern[i]) == AsciiToLower(text[0])) {
             matched = true;
           }
         }
@@ -74,7 +63,7 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
         if (pattern.size() >= 2) pattern.remove_prefix(1);
         [[fallthrough]];
       default:
-        if (text.empty() || Lower(pattern[0]) != Lower(text[0])) return false;
+        if (text.empty() || AsciiToLower(pattern[0]) != AsciiToLower(text[0])) return false;
         text.remove_prefix(1);
         break;
     }
