@@ -38,10 +38,12 @@ void Connection::OnEvents(uint32_t events) {
     DiscardUntilPeerCloses();
     return;
   }
-  if (reading_ && !input_finished_ && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+  if (reading_ && !input_finished_ && !paused_for_output_ &&
+      (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
     HandleReadable();
   }
-  if (fd_ >= 0 && !output_.empty() && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
+  if (fd_ >= 0 && (!output_.empty() || paused_for_output_) &&
+      (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
     HandleWritable();
   }
   // EPOLLERR and EPOLLHUP cannot be masked and stay raised: whatever the handlers above managed,
@@ -52,17 +54,22 @@ void Connection::OnEvents(uint32_t events) {
 }
 
 void Connection::HandleReadable() {
-  // An incomplete request already waiting here must be continued in place; otherwise the shared
-  // scratch buffer takes the bytes and this connection allocates nothing.
-  Buffer& input = input_.empty() ? context_->scratch_input : input_;
+  // Bytes always land in the loop's scratch buffer. Only an incomplete request is copied into
+  // this connection's own input, so a connection holds no more memory than it must keep.
+  Buffer& scratch = context_->scratch_input;
   const size_t chunk = context_->options.read_chunk_bytes;
-  char* room = input.PrepareWrite(chunk);
-  const ssize_t n = recv(fd_, room, chunk, MSG_DONTWAIT);
+  const ssize_t n = recv(fd_, scratch.PrepareWrite(chunk), chunk, MSG_DONTWAIT);
   if (n > 0) {
-    input.Commit(static_cast<size_t>(n));
+    scratch.Commit(static_cast<size_t>(n));
     context_->stats->bytes_in += static_cast<uint64_t>(n);
     last_activity_nanos_ = context_->loop->now_nanos();
-    ProcessInput(input);
+    if (input_.empty()) {
+      ProcessInput(scratch);
+    } else {
+      input_.Append(scratch.view());  // the rest of the request waiting here
+      scratch.Clear();
+      ProcessInput(input_);
+    }
     return;
   }
   if (n == 0) {
@@ -70,8 +77,11 @@ void Connection::HandleReadable() {
     // send). What it is owed is still delivered; UpdateInterest closes once that is done.
     input_finished_ = true;
     peer_finished_ = true;
-    input_.Clear();  // an incomplete request can never complete now
-    input_.ReleaseIfEmpty();
+    if (!paused_for_output_) {  // else those are complete requests, still to be answered
+      input_.Clear();           // an incomplete request can never complete now
+      input_.ReleaseIfEmpty();
+      partial_since_nanos_ = 0;
+    }
     UpdateInterest();
     return;
   }
@@ -79,6 +89,19 @@ void Connection::HandleReadable() {
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
   Close(CloseReason::kError);  // ECONNRESET, ETIMEDOUT, ...
 }
+
+namespace {
+
+// Scratch buffers serve every connection of the loop; one huge request or reply must not leave
+// them holding its memory for good.
+constexpr size_t kScratchRetainBytes = 2 << 20;
+
+void ClearScratch(Buffer& scratch) {
+  scratch.Clear();
+  if (scratch.capacity() > kScratchRetainBytes) scratch.ReleaseIfEmpty();
+}
+
+}  // namespace
 
 void Connection::ProcessInput(Buffer& input) {
   // Replies go straight to the socket unless earlier ones are still queued here, in which case
@@ -88,17 +111,28 @@ void Connection::ProcessInput(Buffer& input) {
   const ProtocolResult result = session_->OnInput(input.view(), output);
   input.Consume(result.consumed);
   if (&input == &context_->scratch_input) {
-    if (!input.empty()) input_.Append(input.view());  // keep the incomplete tail for next time
-    input.Clear();
+    if (!input.empty()) input_.Append(input.view());  // keep the unhandled tail for next time
+    ClearScratch(input);
   } else {
     input_.ReleaseIfEmpty();
+  }
+  paused_for_output_ = result.paused_for_output && !result.close_after_output;
+  // The request deadline runs while an incomplete request waits for its bytes, not while
+  // complete ones wait for their turn behind our own output.
+  if (input_.empty() || paused_for_output_) {
+    partial_since_nanos_ = 0;
+  } else if (partial_since_nanos_ == 0) {
+    partial_since_nanos_ = context_->loop->now_nanos();
   }
   if (result.close_after_output || (draining_ && input_.empty())) input_finished_ = true;
 
   if (direct) {
     const bool open = SendFrom(output);
-    if (open && !output.empty()) output_.Append(output.view());
-    output.Clear();
+    if (open && !output.empty()) {
+      output_.Append(output.view());
+      send_progress_nanos_ = context_->loop->now_nanos();  // the send deadline starts now
+    }
+    ClearScratch(output);
     if (!open) return;
   }
   UpdateInterest();
@@ -112,7 +146,7 @@ bool Connection::SendFrom(Buffer& buffer) {
       const bool short_write = sent < buffer.size();
       buffer.Consume(sent);
       context_->stats->bytes_out += sent;
-      last_activity_nanos_ = context_->loop->now_nanos();
+      last_activity_nanos_ = send_progress_nanos_ = context_->loop->now_nanos();
       // A short write means the socket buffer is full: one more send would only say EAGAIN.
       if (short_write) return true;
       continue;
@@ -128,12 +162,16 @@ bool Connection::SendFrom(Buffer& buffer) {
 void Connection::HandleWritable() {
   if (!SendFrom(output_)) return;
   output_.ReleaseIfEmpty();
+  if (paused_for_output_ && output_.size() <= context_->options.low_water_bytes) {
+    ProcessInput(input_);  // the session's output has gone out: on with the waiting requests
+    return;
+  }
   UpdateInterest();
 }
 
 void Connection::UpdateInterest() {
   if (fd_ < 0 || lingering_) return;
-  if (input_finished_ && output_.empty()) {
+  if (input_finished_ && output_.empty() && !paused_for_output_) {
     if (peer_finished_) {
       Close(CloseReason::kPeerClosed);
     } else {
@@ -148,8 +186,10 @@ void Connection::UpdateInterest() {
     reading_ = true;
   }
   uint32_t events = 0;
-  if (reading_ && !input_finished_) events |= EPOLLIN | EPOLLRDHUP;
-  if (!output_.empty()) events |= EPOLLOUT;
+  if (reading_ && !input_finished_ && !paused_for_output_) events |= EPOLLIN | EPOLLRDHUP;
+  // A paused session with nothing left to send resumes on the next (immediate) writable event,
+  // after the other connections of this iteration have had their turn.
+  if (!output_.empty() || paused_for_output_) events |= EPOLLOUT;
   if (!context_->loop->Modify(fd_, events).ok()) Close(CloseReason::kError);
 }
 

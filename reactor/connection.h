@@ -16,8 +16,8 @@
 namespace reactor {
 
 struct ConnectionOptions {
-  // Bytes asked of one recv. Large, as muduo found: fewer syscalls for bulk transfers, and the
-  // memory is a shared scratch buffer, not per connection.
+  // Bytes asked of one recv. Large, as muduo found: fewer syscalls for bulk transfers; the
+  // memory is the loop's shared scratch buffer.
   size_t read_chunk_bytes = 64 * 1024;
   // Reading pauses while more than `high_water_bytes` of output wait for a slow reader, and
   // resumes once they fall to `low_water_bytes`: a client that sends without reading cannot grow
@@ -31,7 +31,8 @@ struct ConnectionOptions {
 
 // What the loop's connections share. One loop thread uses it, so one set of scratch buffers
 // serves every connection: a request that arrives whole and a reply that is sent whole never
-// touch per-connection memory, and the steady state allocates nothing.
+// touch per-connection memory, and the steady state allocates nothing. A connection's own
+// buffers hold only an incomplete request or output the socket would not take.
 struct ConnectionContext {
   EventLoop* loop = nullptr;
   ConnectionOptions options;
@@ -44,7 +45,7 @@ enum class CloseReason {
   kPeerClosed,     // the peer finished sending and everything owed was delivered
   kProtocol,       // the session asked to close (QUIT, protocol error, Connection: close)
   kError,          // a socket error: ECONNRESET, EPIPE, ...
-  kTimeout,        // idle or send timeout
+  kTimeout,        // idle, request or send timeout
   kServerClosing,  // shutdown
 };
 
@@ -64,11 +65,13 @@ class ConnectionObserver {
 // Owns an accepted, non-blocking socket and its protocol session.
 //
 // Reads: one recv of up to `read_chunk_bytes` per readiness event (level-triggered: a busy peer
-// gets its turn again next iteration, after everyone else). Bytes go to the shared scratch input
-// unless an earlier incomplete request waits in this connection's own input.
+// gets its turn again next iteration, after everyone else). Bytes go to the shared scratch input;
+// only the tail of an incomplete request is kept in this connection's own input.
 // Writes: replies are sent as soon as the session produces them, before the loop sleeps again;
 // only what the socket does not take is kept, and EPOLLOUT is armed only while it waits. So an
 // ordinary request costs a recv and a send and no epoll_ctl.
+// A session that pauses for output (see ProtocolResult) stops the reading until its output has
+// been delivered, so pipelined requests for large replies never pile up unbounded output.
 // End of input (recv returns 0): whatever is owed is still delivered, then the socket closes.
 // Closing on our side (QUIT, an error reply, shutdown) lingers while the peer is still sending,
 // so our last replies are not destroyed by an RST.
@@ -99,6 +102,10 @@ class Connection : public EventHandler {
   // Bytes of memory this connection's own buffers hold (0 when idle).
   size_t buffer_capacity() const { return input_.capacity() + output_.capacity(); }
   int64_t last_activity_nanos() const { return last_activity_nanos_; }
+  // When the incomplete request now buffered began to wait for its bytes; 0 if there is none.
+  int64_t partial_request_since_nanos() const { return partial_since_nanos_; }
+  // When pending output last made progress (or began to wait); 0 if nothing is pending.
+  int64_t output_stalled_since_nanos() const { return output_.empty() ? 0 : send_progress_nanos_; }
 
   void OnEvents(uint32_t events) override;
 
@@ -127,10 +134,13 @@ class Connection : public EventHandler {
   bool input_finished_ = false;  // nothing more will be read: EOF, session's close, or drain
   bool peer_finished_ = false;   // the peer sent EOF
   bool draining_ = false;
-  bool lingering_ = false;  // FIN sent; waiting for the peer's
+  bool lingering_ = false;          // FIN sent; waiting for the peer's
+  bool paused_for_output_ = false;  // the session left complete requests in input_ for later
   CloseReason linger_reason_ = CloseReason::kProtocol;
   TimerId linger_timer_ = 0;
   int64_t last_activity_nanos_ = 0;
+  int64_t partial_since_nanos_ = 0;
+  int64_t send_progress_nanos_ = 0;
 };
 
 }  // namespace reactor

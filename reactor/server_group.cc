@@ -85,6 +85,9 @@ ServerStats ServerGroup::TotalStats() const {
     total.connections_closed_by_peer += s.connections_closed_by_peer;
     total.connections_closed_on_error += s.connections_closed_on_error;
     total.connections_timed_out += s.connections_timed_out;
+    total.timed_out_idle += s.timed_out_idle;
+    total.timed_out_request += s.timed_out_request;
+    total.timed_out_send += s.timed_out_send;
     total.bytes_in += s.bytes_in;
     total.bytes_out += s.bytes_out;
     total.read_pauses += s.read_pauses;

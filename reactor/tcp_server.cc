@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <utility>
 
 namespace reactor {
@@ -20,7 +21,7 @@ TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolF
 }
 
 TcpServer::~TcpServer() {
-  if (idle_sweep_timer_ != 0) loop_->Cancel(idle_sweep_timer_);
+  if (sweep_timer_ != 0) loop_->Cancel(sweep_timer_);
   if (drain_deadline_timer_ != 0) loop_->Cancel(drain_deadline_timer_);
   // Connections close their fds in their destructors; no observer calls from here on.
   connections_.clear();
@@ -32,12 +33,17 @@ absl::Status TcpServer::Start() {
   if (!listener.ok()) return listener.status();
   listener_ = std::move(*listener);
   stats_->start_nanos = MonotonicNanos();
-  if (options_.idle_timeout > absl::ZeroDuration()) {
-    // A sweep, as Redis's clientsCron does, instead of a timer per connection: resetting a timer
-    // on every request would cost more than scanning once a second.
+  absl::Duration shortest = absl::InfiniteDuration();
+  for (absl::Duration timeout :
+       {options_.idle_timeout, options_.request_timeout, options_.send_timeout}) {
+    if (timeout > absl::ZeroDuration()) shortest = std::min(shortest, timeout);
+  }
+  if (shortest != absl::InfiniteDuration()) {
+    // A sweep, as Redis's clientsCron does, instead of timers per connection: resetting a timer
+    // on every request would cost more than scanning all connections a few times a second.
     const absl::Duration period =
-        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), options_.idle_timeout / 4));
-    idle_sweep_timer_ = loop_->RunEvery(period, [this] { CloseIdleConnections(); });
+        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 4));
+    sweep_timer_ = loop_->RunEvery(period, [this] { ExpireConnections(); });
   }
   return absl::OkStatus();
 }
@@ -80,14 +86,29 @@ void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseR
   FinishShutdownIfDone();
 }
 
-void TcpServer::CloseIdleConnections() {
+void TcpServer::ExpireConnections() {
   const int64_t now = loop_->now_nanos();
-  const int64_t limit = absl::ToInt64Nanoseconds(options_.idle_timeout);
+  // A zero timeout is off: its limit is beyond any age.
+  auto limit = [](absl::Duration timeout) {
+    return timeout > absl::ZeroDuration() ? absl::ToInt64Nanoseconds(timeout) : INT64_MAX;
+  };
+  const int64_t idle = limit(options_.idle_timeout);
+  const int64_t request = limit(options_.request_timeout);
+  const int64_t send = limit(options_.send_timeout);
   for (auto& connection : connections_) {
-    if (connection != nullptr && !connection->closed() &&
-        now - connection->last_activity_nanos() > limit) {
-      connection->Close(CloseReason::kTimeout);
+    if (connection == nullptr || connection->closed()) continue;
+    const int64_t partial_since = connection->partial_request_since_nanos();
+    const int64_t stalled_since = connection->output_stalled_since_nanos();
+    if (now - connection->last_activity_nanos() > idle) {
+      ++stats_->timed_out_idle;
+    } else if (partial_since != 0 && now - partial_since > request) {
+      ++stats_->timed_out_request;
+    } else if (stalled_since != 0 && now - stalled_since > send) {
+      ++stats_->timed_out_send;
+    } else {
+      continue;
     }
+    connection->Close(CloseReason::kTimeout);
   }
 }
 
@@ -104,8 +125,8 @@ void TcpServer::Shutdown(absl::AnyInvocable<void()> done) {
   shutting_down_ = true;
   shutdown_done_ = std::move(done);
   if (listener_ != nullptr) listener_->Close();
-  if (idle_sweep_timer_ != 0) loop_->Cancel(idle_sweep_timer_);
-  idle_sweep_timer_ = 0;
+  if (sweep_timer_ != 0) loop_->Cancel(sweep_timer_);
+  sweep_timer_ = 0;
   // Armed before draining: when Drain() closes the last connection, FinishShutdownIfDone()
   // cancels it. Armed after, it would outlive a shutdown that finished inside the loop below.
   drain_deadline_timer_ = loop_->RunAfter(options_.drain_timeout, [this] {

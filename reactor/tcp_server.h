@@ -26,6 +26,12 @@ struct TcpServerOptions {
   size_t max_connections = 10000;
   // A connection with no traffic either way for this long is closed. Zero: never.
   absl::Duration idle_timeout = absl::ZeroDuration();
+  // An incomplete request must be whole this long after it began, however its bytes trickle in:
+  // a deadline that trickling cannot reset is what defeats slowloris. Zero: never.
+  absl::Duration request_timeout = absl::ZeroDuration();
+  // Output that makes no progress for this long (the peer stopped reading) closes the
+  // connection, instead of holding its buffers for ever. Zero: never.
+  absl::Duration send_timeout = absl::ZeroDuration();
   // How long a graceful shutdown waits for pending replies before closing what is left.
   absl::Duration drain_timeout = absl::Seconds(2);
 };
@@ -65,7 +71,8 @@ class TcpServer : private ConnectionObserver {
  private:
   void OnAccept(int fd, const SocketAddress& peer);
   void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) override;
-  void CloseIdleConnections();
+  // The timeout sweep: closes connections past idle_timeout, request_timeout or send_timeout.
+  void ExpireConnections();
   void FinishShutdownIfDone();
 
   EventLoop* const loop_;
@@ -78,7 +85,7 @@ class TcpServer : private ConnectionObserver {
   // Indexed by fd: O(1) lookup and no hashing; fds are small, dense integers.
   std::vector<std::unique_ptr<Connection>> connections_;
   size_t connection_count_ = 0;
-  TimerId idle_sweep_timer_ = 0;
+  TimerId sweep_timer_ = 0;
 
   bool shutting_down_ = false;
   TimerId drain_deadline_timer_ = 0;

@@ -34,6 +34,12 @@ ABSL_FLAG(int64_t, max_connections, 10000,
 ABSL_FLAG(bool, reuseport, false, "Set SO_REUSEPORT, so several servers can share the port.");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
           "Close connections idle this long (e.g. 30s); 0 never.");
+ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(60),
+          "Close a connection whose request is still incomplete this long after it began, "
+          "however slowly its bytes trickle in (slowloris); 0 never.");
+ABSL_FLAG(absl::Duration, send_timeout, absl::Seconds(60),
+          "Close a connection whose pending output makes no progress for this long (the "
+          "client stopped reading); 0 never.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
           "On SIGINT/SIGTERM, how long pending replies may take before connections are cut.");
 ABSL_FLAG(int64_t, max_bulk_bytes, 512LL << 20,
@@ -109,6 +115,10 @@ int main(int argc, char** argv) {
   options.max_connections = static_cast<size_t>(max_connections);
   options.idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
   if (options.idle_timeout < absl::ZeroDuration()) FlagError("idle_timeout", "must be >= 0");
+  options.request_timeout = absl::GetFlag(FLAGS_request_timeout);
+  if (options.request_timeout < absl::ZeroDuration()) FlagError("request_timeout", "must be >= 0");
+  options.send_timeout = absl::GetFlag(FLAGS_send_timeout);
+  if (options.send_timeout < absl::ZeroDuration()) FlagError("send_timeout", "must be >= 0");
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   if (options.drain_timeout < absl::ZeroDuration()) FlagError("drain_timeout", "must be >= 0");
   const int64_t high_water = absl::GetFlag(FLAGS_high_water_bytes);
@@ -149,15 +159,12 @@ int main(int argc, char** argv) {
   const reactor::ServerStats stats = (*group)->TotalStats();
   const reactor::ListenerStats accepts = (*group)->TotalListenerStats();
   const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
-  std::printf(
-      "server: served %llu connections (%llu refused at max_connections, %llu dropped for lack "
-      "of fds, %llu closed on error, %llu timed out) in %.1f s; %llu bytes in, %llu bytes out\n",
-      static_cast<unsigned long long>(stats.connections_accepted),
-      static_cast<unsigned long long>(stats.connections_rejected),
-      static_cast<unsigned long long>(accepts.dropped_for_fds),
-      static_cast<unsigned long long>(stats.connections_closed_on_error),
-      static_cast<unsigned long long>(stats.connections_timed_out), seconds,
-      static_cast<unsigned long long>(stats.bytes_in),
-      static_cast<unsigned long long>(stats.bytes_out));
+  absl::PrintF(
+      "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
+      "fds, %d closed on error, %d timed out: %d idle, %d request, %d send) in %.1f s; %d bytes "
+      "in, %d bytes out\n",
+      stats.connections_accepted, stats.connections_rejected, accepts.dropped_for_fds,
+      stats.connections_closed_on_error, stats.connections_timed_out, stats.timed_out_idle,
+      stats.timed_out_request, stats.timed_out_send, seconds, stats.bytes_in, stats.bytes_out);
   return 0;
 }

@@ -35,7 +35,7 @@ using reactor_testing::ReadToEof;
 using reactor_testing::WriteAll;
 using reactor_testing::WriteUntilBlocked;
 
-enum class Kind { kRawEcho, kLineEcho };
+enum class Kind { kRawEcho, kLineEcho, kAmplifier };
 
 class ConnectionTest : public ::testing::Test, public ConnectionObserver {
  protected:
@@ -67,6 +67,8 @@ class ConnectionTest : public ::testing::Test, public ConnectionObserver {
       std::unique_ptr<Protocol> session;
       if (kind == Kind::kRawEcho) {
         session = std::make_unique<reactor_testing::RawEchoSession>();
+      } else if (kind == Kind::kAmplifier) {
+        session = std::make_unique<reactor_testing::AmplifierSession>();
       } else {
         session = std::make_unique<reactor_testing::LineEchoSession>(&drains_);
       }
@@ -84,20 +86,9 @@ class ConnectionTest : public ::testing::Test, public ConnectionObserver {
     closes_.push_back(reason);
   }
 
-  // Polls `predicate` on the loop thread until it holds or `timeout` passes.
-  template <typename Predicate>
-  bool WaitUntil(Predicate predicate, absl::Duration timeout = absl::Seconds(10)) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (runner_.Call(predicate)) return true;
-      absl::SleepFor(absl::Milliseconds(2));
-    }
-    return runner_.Call(predicate);
-  }
-
   // The reason the connection closed, waiting for it at most `timeout`.
   std::optional<CloseReason> WaitForClose(absl::Duration timeout = absl::Seconds(10)) {
-    if (!WaitUntil([this] { return !closes_.empty(); }, timeout)) return std::nullopt;
+    if (!runner_.WaitUntil([this] { return !closes_.empty(); }, timeout)) return std::nullopt;
     return runner_.Call([this] {
       EXPECT_EQ(closes_.size(), 1u) << "observer told more than once";
       return closes_[0];
@@ -116,7 +107,7 @@ class ConnectionTest : public ::testing::Test, public ConnectionObserver {
   size_t FillUntilPaused(const std::string& payload) {
     const size_t sent = WriteUntilBlocked(client_, payload, absl::Milliseconds(300));
     EXPECT_LT(sent, payload.size()) << "the server never stopped reading";
-    EXPECT_TRUE(WaitUntil([this] { return !connection_->reading(); }));
+    EXPECT_TRUE(runner_.WaitUntil([this] { return !connection_->reading(); }));
     return sent;
   }
 
@@ -147,12 +138,12 @@ TEST_F(ConnectionTest, EchoesAndHoldsNoBufferMemoryWhenIdle) {
 
   // An incomplete request is kept in the connection's own input, and released once answered.
   ASSERT_TRUE(WriteAll(client_, "abc", absl::Seconds(5)));
-  ASSERT_TRUE(WaitUntil([this] { return connection_->buffered_input_bytes() == 3; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->buffered_input_bytes() == 3; }));
   EXPECT_GT(runner_.Call([this] { return connection_->buffer_capacity(); }), 0u);
   EXPECT_FALSE(runner_.Call([this] { return connection_->idle(); }));
   ASSERT_TRUE(WriteAll(client_, "def\n", absl::Seconds(5)));
   EXPECT_EQ(ReadExactly(client_, 7, absl::Seconds(5)).data, "abcdef\n");
-  ASSERT_TRUE(WaitUntil([this] { return connection_->idle(); }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->idle(); }));
   EXPECT_EQ(runner_.Call([this] { return connection_->buffer_capacity(); }), 0u);
   runner_.Call([this] {
     EXPECT_EQ(stats_.bytes_in, 13u);
@@ -217,7 +208,7 @@ TEST_F(ConnectionTest, EintrAndEagainAreRetried) {
     const auto after = c.on_send ? reactor_testing::SendCounts() : reactor_testing::RecvCounts();
     EXPECT_EQ(after.injected - before.injected, 1u) << "the injected failure was not hit";
   }
-  ASSERT_TRUE(WaitUntil([this] { return connection_->idle(); }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->idle(); }));
   runner_.Call([this] {
     EXPECT_FALSE(connection_->closed());
     EXPECT_EQ(connection_->buffer_capacity(), 0u);
@@ -249,7 +240,7 @@ TEST_F(ConnectionTest, BackpressurePausesReadingAndResumes) {
   const auto echo = ReadExactly(client_, sent, absl::Seconds(30));
   ASSERT_EQ(echo.data.size(), sent);
   EXPECT_TRUE(echo.data == payload.substr(0, sent)) << "echo differs from what was sent";
-  ASSERT_TRUE(WaitUntil([this] { return connection_->idle(); }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->idle(); }));
   runner_.Call([this] {
     EXPECT_TRUE(connection_->reading());
     EXPECT_EQ(connection_->buffer_capacity(), 0u);
@@ -325,7 +316,7 @@ TEST_F(ConnectionTest, PeerResetAfterHalfCloseIsSeenBySendAsEpipe) {
   const std::string payload = Pattern(512 * 1024, 6);
   ASSERT_TRUE(WriteAll(client_, payload, absl::Seconds(10)));  // all of it fits in the server
   ASSERT_TRUE(reactor_testing::WaitUntilSendQueueEmpty(client_, absl::Seconds(10)));
-  ASSERT_TRUE(WaitUntil([this] { return connection_->pending_output_bytes() > 0; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->pending_output_bytes() > 0; }));
   ASSERT_EQ(shutdown(client_, SHUT_WR), 0);
   ASSERT_TRUE(reactor_testing::WaitUntilSendQueueEmpty(client_, absl::Seconds(10)))
       << "our FIN was never acknowledged";
@@ -388,7 +379,7 @@ TEST_F(ConnectionTest, DrainClosesAnIdleConnectionAtOnce) {
 TEST_F(ConnectionTest, DrainLetsAPartialRequestComplete) {
   Start(Kind::kLineEcho);
   ASSERT_TRUE(WriteAll(client_, "almost", absl::Seconds(5)));
-  ASSERT_TRUE(WaitUntil([this] { return connection_->buffered_input_bytes() == 6; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->buffered_input_bytes() == 6; }));
   runner_.Call([this] { connection_->Drain(); });
   ASSERT_TRUE(WriteAll(client_, " done\n", absl::Seconds(5)));
   const auto reply = ReadToEof(client_, absl::Seconds(10));
@@ -437,6 +428,53 @@ TEST_F(ConnectionTest, DrainEndsWithFinEvenWhileThePeerKeepsSending) {
   close(client_);  // the client's own close ends the linger
   client_ = -1;
   EXPECT_EQ(WaitForClose(), CloseReason::kServerClosing);
+}
+
+// 64 one-byte requests pipelined in one read ask for 16 MiB. The session pauses at the output
+// budget and the connection stops reading until that output is delivered, so what the server
+// holds for a client that does not read stays bounded; every reply still comes, once, in order.
+TEST_F(ConnectionTest, PipelinedRequestsForLargeRepliesPauseTheSessionNotTheMemory) {
+  using reactor_testing::AmplifierSession;
+  const ConnectionOptions options = SmallWaterMarks();
+  Start(Kind::kAmplifier, options, /*server_sndbuf=*/64 * 1024, /*client_rcvbuf=*/64 * 1024);
+  std::string requests;
+  for (int i = 0; i < 64; ++i) requests.push_back(static_cast<char>('a' + i % 26));
+  ASSERT_TRUE(WriteAll(client_, requests, absl::Seconds(5)));
+
+  // The client reads nothing yet: the server must not turn the 64 bytes into 16 MiB of output.
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->pending_output_bytes() > 0; }));
+  absl::SleepFor(absl::Milliseconds(200));
+  const size_t held = runner_.Call([this] { return connection_->buffer_capacity(); });
+  EXPECT_LE(held, 2 * (kOutputBudgetBytes + AmplifierSession::kReplyBytes))
+      << "output was not bounded by the session's budget";
+  EXPECT_LT(IterationsDuring(absl::Milliseconds(200)), 50u) << "spinning while paused";
+
+  const auto replies =
+      ReadExactly(client_, requests.size() * AmplifierSession::kReplyBytes, absl::Seconds(30));
+  ASSERT_EQ(replies.data.size(), requests.size() * AmplifierSession::kReplyBytes);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const std::string_view reply(replies.data.data() + i * AmplifierSession::kReplyBytes,
+                                 AmplifierSession::kReplyBytes);
+    ASSERT_EQ(reply.find_first_not_of(requests[i]), std::string_view::npos) << "reply " << i;
+  }
+  // All answered: nothing more is owed, and the connection reads again.
+  EXPECT_TRUE(runner_.WaitUntil([this] { return connection_->buffer_capacity() == 0; }));
+  ASSERT_TRUE(WriteAll(client_, "z", absl::Seconds(5)));
+  EXPECT_EQ(ReadExactly(client_, AmplifierSession::kReplyBytes, absl::Seconds(10)).data,
+            std::string(AmplifierSession::kReplyBytes, 'z'));
+}
+
+// A peer that half-closes right after pipelining still gets every reply, paused or not.
+TEST_F(ConnectionTest, HalfCloseAfterPipelinedLargeRequestsStillGetsEveryReply) {
+  using reactor_testing::AmplifierSession;
+  Start(Kind::kAmplifier, SmallWaterMarks(), 64 * 1024, 64 * 1024);
+  const std::string requests(20, 'q');
+  ASSERT_TRUE(WriteAll(client_, requests, absl::Seconds(5)));
+  ASSERT_EQ(shutdown(client_, SHUT_WR), 0);
+  const auto replies = ReadToEof(client_, absl::Seconds(30));
+  EXPECT_TRUE(replies.eof);
+  EXPECT_EQ(replies.data, std::string(20 * AmplifierSession::kReplyBytes, 'q'));
+  EXPECT_EQ(WaitForClose(), CloseReason::kPeerClosed);
 }
 
 }  // namespace

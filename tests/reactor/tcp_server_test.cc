@@ -70,23 +70,13 @@ class TcpServerTest : public ::testing::Test {
     EXPECT_EQ(ReadExactly(fd, line.size(), absl::Seconds(5)).data, line);
   }
 
-  template <typename Predicate>
-  bool WaitUntil(Predicate predicate, absl::Duration timeout = absl::Seconds(10)) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (runner_.Call(predicate)) return true;
-      absl::SleepFor(absl::Milliseconds(2));
-    }
-    return runner_.Call(predicate);
-  }
-
   // Makes `fd`'s connection owe megabytes that the client does not read, so the server pauses it.
   size_t FillUntilPaused(int fd) {
     reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
     const uint64_t pauses_before = runner_.Call([this] { return server_->stats().read_pauses; });
     const size_t sent = reactor_testing::WriteUntilBlocked(fd, filler_, absl::Milliseconds(300));
     EXPECT_LT(sent, filler_.size());
-    EXPECT_TRUE(WaitUntil([&] { return server_->stats().read_pauses > pauses_before; }));
+    EXPECT_TRUE(runner_.WaitUntil([&] { return server_->stats().read_pauses > pauses_before; }));
     return sent;
   }
 
@@ -111,7 +101,7 @@ TEST_F(TcpServerTest, ServesManyConcurrentConnections) {
   static constexpr int kClients = 200;
   std::vector<int> fds;
   for (int i = 0; i < kClients; ++i) fds.push_back(Connect());
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == kClients; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == kClients; }));
   // Every connection open at once; each gets exactly its own bytes back.
   for (int i = 0; i < kClients; ++i) {
     ASSERT_TRUE(WriteAll(fds[i], "client " + std::to_string(i) + "\n", absl::Seconds(5)));
@@ -123,7 +113,7 @@ TEST_F(TcpServerTest, ServesManyConcurrentConnections) {
   EXPECT_EQ(runner_.Call([this] { return server_->buffered_bytes(); }), 0u)
       << "idle connections must hold no buffer memory";
   for (int fd : fds) CloseClient(fd);
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 0; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 0; }));
   runner_.Call([this] {
     const ServerStats& stats = server_->stats();
     EXPECT_EQ(stats.connections_accepted, static_cast<uint64_t>(kClients));
@@ -137,10 +127,10 @@ TEST_F(TcpServerTest, ReleasesConnectionBuffersOnceARequestCompletes) {
   StartServer(TestProtocolFactory::Kind::kLineEcho);
   const int fd = Connect();
   ASSERT_TRUE(WriteAll(fd, "half a req", absl::Seconds(5)));
-  ASSERT_TRUE(WaitUntil([this] { return server_->buffered_bytes() > 0; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->buffered_bytes() > 0; }));
   ASSERT_TRUE(WriteAll(fd, "uest\n", absl::Seconds(5)));
   EXPECT_EQ(ReadExactly(fd, 15, absl::Seconds(5)).data, "half a request\n");
-  EXPECT_TRUE(WaitUntil([this] { return server_->buffered_bytes() == 0; }));
+  EXPECT_TRUE(runner_.WaitUntil([this] { return server_->buffered_bytes() == 0; }));
 }
 
 TEST_F(TcpServerTest, RejectsConnectionsBeyondTheLimitWithTheProtocolsMessage) {
@@ -149,7 +139,7 @@ TEST_F(TcpServerTest, RejectsConnectionsBeyondTheLimitWithTheProtocolsMessage) {
   StartServer(TestProtocolFactory::Kind::kLineEcho, options);
   const int a = Connect();
   const int b = Connect();
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 2; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 2; }));
   const int refused = Connect();
   const auto reply = ReadToEof(refused, absl::Seconds(5));
   EXPECT_EQ(reply.data, "FULL\n");
@@ -163,7 +153,7 @@ TEST_F(TcpServerTest, RejectsConnectionsBeyondTheLimitWithTheProtocolsMessage) {
   ExpectEcho(b, "me too\n");
   // A slot frees up: the next connection is served.
   CloseClient(a);
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 1; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 1; }));
   const int next = Connect();
   ExpectEcho(next, "my turn\n");
 }
@@ -197,11 +187,11 @@ TEST_F(TcpServerTest, ShutdownClosesIdleDeliversPendingThenCallsDone) {
   const int idle = Connect();
   const int busy = Connect();
   reactor_testing::SetBufferSizes(busy, 0, 16 * 1024);
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 2; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 2; }));
   // More than the kernel's socket buffers hold, so some of the reply waits in the server.
   const std::string request = filler_.substr(0, 16 << 20);
   ASSERT_TRUE(WriteAll(busy, request, absl::Seconds(10)));
-  ASSERT_TRUE(WaitUntil([&] { return server_->stats().bytes_in == request.size(); }));
+  ASSERT_TRUE(runner_.WaitUntil([&] { return server_->stats().bytes_in == request.size(); }));
   ASSERT_GT(runner_.Call([this] { return server_->buffered_bytes(); }), 0u);
 
   bool done = false;
@@ -217,7 +207,7 @@ TEST_F(TcpServerTest, ShutdownClosesIdleDeliversPendingThenCallsDone) {
   EXPECT_TRUE(reply.eof);
   EXPECT_EQ(reply.error, 0);
   EXPECT_TRUE(reply.data == request) << "got " << reply.data.size() << " of " << request.size();
-  ASSERT_TRUE(WaitUntil([&] { return done; }));
+  ASSERT_TRUE(runner_.WaitUntil([&] { return done; }));
   runner_.Call([&] {
     EXPECT_EQ(server_->connection_count(), 0u);
     EXPECT_EQ(factory_->drains, 2) << "every session is told about the shutdown";
@@ -240,7 +230,7 @@ TEST_F(TcpServerTest, ShutdownDeliversEverythingSentToAPipeliningClient) {
   bool done = false;
   runner_.Call([&] { server_->Shutdown([&] { done = true; }); });
   const auto reply = ReadToEof(busy, absl::Seconds(30));
-  ASSERT_TRUE(WaitUntil([&] { return done; }));
+  ASSERT_TRUE(runner_.WaitUntil([&] { return done; }));
   EXPECT_EQ(reply.data.size(), runner_.Call([this] { return server_->stats().bytes_out; }));
   EXPECT_TRUE(reply.eof);
 }
@@ -249,10 +239,10 @@ TEST_F(TcpServerTest, ShutdownWithOnlyIdleConnectionsFinishesAndLeavesNoTimer) {
   StartServer(TestProtocolFactory::Kind::kLineEcho);
   const int a = Connect();
   const int b = Connect();
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 2; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 2; }));
   bool done = false;
   runner_.Call([&] { server_->Shutdown([&] { done = true; }); });
-  EXPECT_TRUE(WaitUntil([&] { return done; }));
+  EXPECT_TRUE(runner_.WaitUntil([&] { return done; }));
   EXPECT_TRUE(ReadToEof(a, absl::Seconds(5)).eof);
   EXPECT_TRUE(ReadToEof(b, absl::Seconds(5)).eof);
   EXPECT_EQ(runner_.Call([this] { return runner_.loop()->PendingTimers(); }), 0u)
@@ -263,7 +253,7 @@ TEST_F(TcpServerTest, ShutdownWithNoConnectionsCallsDoneAtOnce) {
   StartServer(TestProtocolFactory::Kind::kLineEcho);
   bool done = false;
   runner_.Call([&] { server_->Shutdown([&] { done = true; }); });
-  EXPECT_TRUE(WaitUntil([&] { return done; }, absl::Seconds(1)));
+  EXPECT_TRUE(runner_.WaitUntil([&] { return done; }, absl::Seconds(1)));
   EXPECT_EQ(runner_.Call([this] { return runner_.loop()->PendingTimers(); }), 0u);
 }
 
@@ -280,7 +270,7 @@ TEST_F(TcpServerTest, DrainDeadlineForceClosesConnectionsThatNeverRead) {
   });
   // Not done while the deadline has not passed: the connection still owes megabytes.
   EXPECT_FALSE(runner_.Call([&] { return done; }));
-  ASSERT_TRUE(WaitUntil([&] { return done; }, absl::Seconds(10)));
+  ASSERT_TRUE(runner_.WaitUntil([&] { return done; }, absl::Seconds(10)));
   EXPECT_GE(MonotonicNanos() - start, 200'000'000) << "force-closed before the deadline";
   EXPECT_EQ(runner_.Call([this] { return server_->connection_count(); }), 0u);
   // The client finds its connection gone (reset, since it was cut mid-transfer, or EOF).
@@ -293,13 +283,51 @@ TEST_F(TcpServerTest, DestroyingTheServerClosesEverything) {
   StartServer(TestProtocolFactory::Kind::kLineEcho);
   const int a = Connect();
   const int b = Connect();
-  ASSERT_TRUE(WaitUntil([this] { return server_->connection_count() == 2; }));
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 2; }));
   runner_.Call([this] { server_.reset(); });
   EXPECT_TRUE(ReadToEof(a, absl::Seconds(5)).eof);
   EXPECT_TRUE(ReadToEof(b, absl::Seconds(5)).eof);
   CloseClient(a);
   CloseClient(b);
   EXPECT_EQ(reactor_testing::CountOpenFds(), fds_before) << "the server leaked fds";
+}
+
+// Slowloris: a request whose bytes trickle in forever. Each byte is activity, so the idle timeout
+// never fires; the request deadline, counted from the request's first byte, does.
+TEST_F(TcpServerTest, RequestTimeoutClosesARequestThatTricklesForever) {
+  TcpServerOptions options;
+  options.idle_timeout = absl::Seconds(60);
+  options.request_timeout = absl::Milliseconds(300);
+  StartServer(TestProtocolFactory::Kind::kLineEcho, options);
+  const int slow = Connect();
+  const int brisk = Connect();
+  bool slow_closed = false;
+  for (int i = 0; i < 200 && !slow_closed; ++i) {  // at most 2 s of trickling
+    slow_closed = send(slow, "x", 1, MSG_NOSIGNAL) < 0;
+    ExpectEcho(brisk, "still here\n");  // complete requests never start the deadline
+    absl::SleepFor(absl::Milliseconds(10));
+    slow_closed = slow_closed || ReadToEof(slow, absl::ZeroDuration()).eof;
+  }
+  EXPECT_TRUE(ReadToEof(slow, absl::Seconds(5)).eof);
+  const ServerStats stats = runner_.Call([this] { return server_->stats(); });
+  EXPECT_EQ(stats.timed_out_request, 1u);
+  EXPECT_EQ(stats.timed_out_idle, 0u);
+  EXPECT_EQ(stats.connections_timed_out, 1u);
+  ExpectEcho(brisk, "and still\n");
+}
+
+// A client that sends but never reads: once its replies stop moving for send_timeout, the
+// connection is closed rather than holding its buffers for ever.
+TEST_F(TcpServerTest, SendTimeoutClosesAClientThatStopsReading) {
+  TcpServerOptions options = SmallWaterMarks();
+  options.send_timeout = absl::Milliseconds(300);
+  StartServer(TestProtocolFactory::Kind::kRawEcho, options);
+  const int stuck = Connect();
+  FillUntilPaused(stuck);
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->connection_count() == 0; }));
+  const ServerStats stats = runner_.Call([this] { return server_->stats(); });
+  EXPECT_EQ(stats.timed_out_send, 1u);
+  EXPECT_EQ(stats.connections_timed_out, 1u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #ifndef TESTS_REACTOR_TEST_PROTOCOLS_H_
 #define TESTS_REACTOR_TEST_PROTOCOLS_H_
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +58,26 @@ class LineEchoSession : public reactor::Protocol {
 
  private:
   int* const drains_;
+};
+
+// Answers every input byte with kReplyBytes copies of it: a one-byte request for a large reply,
+// as a pipelined HTTP GET of a big body is. Pauses at the output budget, as sessions must.
+class AmplifierSession : public reactor::Protocol {
+ public:
+  static constexpr size_t kReplyBytes = 256 * 1024;
+
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+    size_t consumed = 0;
+    for (const char c : input) {
+      if (output.size() >= reactor::kOutputBudgetBytes) {
+        return {.consumed = consumed, .paused_for_output = true};
+      }
+      std::memset(output.PrepareWrite(kReplyBytes), c, kReplyBytes);
+      output.Commit(kReplyBytes);
+      ++consumed;
+    }
+    return {.consumed = consumed};
+  }
 };
 
 class TestProtocolFactory : public reactor::ProtocolFactory {
