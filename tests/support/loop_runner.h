@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "reactor/event_loop.h"
 
 namespace reactor_testing {
@@ -52,6 +54,18 @@ class LoopRunner {
     });
     WaitOrAbort(future);
     return future.get();
+  }
+
+  // Polls `predicate` on the loop thread until it holds or `timeout` passes; returns its last
+  // value.
+  template <typename Predicate>
+  bool WaitUntil(Predicate predicate, absl::Duration timeout = absl::Seconds(10)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (Call(predicate)) return true;
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+    return Call(predicate);
   }
 
  private:
