@@ -21,13 +21,6 @@ bool IsFieldValueChar(char c) {
   return u == '\t' || (u >= 0x20 && u != 0x7f);
 }
 
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Longest chunk-size line (size, extensions and CRLF); longer ones are refused as malformed.
 constexpr size_t kMaxChunkSizeLine = 4096;
 

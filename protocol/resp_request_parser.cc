@@ -5,20 +5,11 @@
 #include <cstring>
 #include <optional>
 
+#include "protocol/ascii.h"
 #include "protocol/resp_number.h"
 
 namespace protocol {
 namespace {
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
 
 // isspace() in the C locale, which sdssplitargs uses to skip blanks between arguments.
 bool IsCSpace(char c) {
@@ -115,8 +106,9 @@ bool RespRequestParser::SplitInline(std::string_view input, size_t line_end) {
     while (!done) {
       const char c = at(p);
       if (in_double) {
-        if (c == '\\' && at(p + 1) == 'x' && IsHexDigit(at(p + 2)) && IsHexDigit(at(p + 3))) {
-          add(static_cast<char>(HexValue(at(p + 2)) * 16 + HexValue(at(p + 3))));
+        if (c == '\\' && at(p + 1) == 'x' && HexDigitValue(at(p + 2)) >= 0 &&
+            HexDigitValue(at(p + 3)) >= 0) {
+          add(static_cast<char>(HexDigitValue(at(p + 2)) * 16 + HexDigitValue(at(p + 3))));
           p += 3;
         } else if (c == '\\' && at(p + 1) != '\0') {
           ++p;
