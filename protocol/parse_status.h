@@ -3,8 +3,6 @@
 #ifndef PROTOCOL_PARSE_STATUS_H_
 #define PROTOCOL_PARSE_STATUS_H_
 
-#include <string_view>
-
 namespace protocol {
 
 enum class ParseStatus {
@@ -12,18 +10,6 @@ enum class ParseStatus {
   kIncomplete,  // need more bytes: call again with the same input plus what arrived since
   kError,       // malformed or over a limit; the stream cannot be resynchronised
 };
-
-inline std::string_view ParseStatusName(ParseStatus status) {
-  switch (status) {
-    case ParseStatus::kComplete:
-      return "complete";
-    case ParseStatus::kIncomplete:
-      return "incomplete";
-    case ParseStatus::kError:
-      return "error";
-  }
-  return "?";
-}
 
 }  // namespace protocol
 
