@@ -1,7 +1,6 @@
 // RespSession: RESP2 command dispatch and Redis-worded replies (see resp_session.h).
 #include "server/resp_session.h"
 
-#include <time.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -9,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "protocol/ascii.h"
+#include "reactor/event_loop.h"
 
 namespace server {
 namespace {
@@ -126,12 +126,6 @@ void AppendUnknownSubcommand(reactor::Buffer& output, std::string_view subcomman
   AppendError(output,
               absl::StrCat("ERR unknown subcommand '", std::string(subcommand.substr(0, 128)),
                            "'. Try ", std::string(command), " HELP."));
-}
-
-int64_t MonotonicNowNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 // The configuration CONFIG GET reports: that of a server that neither snapshots nor logs
@@ -298,7 +292,7 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections) c
   };
   if (server) {
     const int64_t uptime_seconds =
-        s.start_nanos > 0 ? (MonotonicNowNanos() - s.start_nanos) / 1000000000 : 0;
+        s.start_nanos > 0 ? (reactor::MonotonicNanos() - s.start_nanos) / 1000000000 : 0;
     begin_section("Server");
     // Tools read redis_version to decide what they may ask for; claim the 7.0 we mimic.
     absl::StrAppend(&text, "redis_version:7.0.0\r\n", "server_name:reactor\r\n",
