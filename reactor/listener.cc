@@ -46,7 +46,11 @@ absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
   if (!bound.ok()) return bound.status();
   listener->address_ = *bound;
 
-  if (listener->spare_fd_ < 0) return absl::ErrnoToStatus(errno, "open /dev/null (spare fd)");
+  if (listener->spare_fd_ < 0) {
+    // Retried here: the first attempt's errno is long gone.
+    listener->spare_fd_ = OpenSpareFd();
+    if (listener->spare_fd_ < 0) return absl::ErrnoToStatus(errno, "open /dev/null (spare fd)");
+  }
   if (absl::Status s = loop->Add(fd, EPOLLIN, listener.get()); !s.ok()) return s;
   return listener;
 }

@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 
 namespace reactor {
@@ -67,10 +69,19 @@ absl::Status ServerGroup::Run(absl::AnyInvocable<void(int signo)> on_signal) {
 
 void ServerGroup::ShutdownAll() {
   shutting_down_ = true;
+  // Loop 0 keeps running until every server has finished, so a second signal still reaches its
+  // signalfd while slower loops drain; the last server to finish stops it.
+  auto remaining = std::make_shared<std::atomic<size_t>>(members_.size());
+  EventLoop* main_loop = members_.front()->loop.get();
   for (auto& member : members_) {
     Member* m = member.get();
-    // Each server is shut down on its own loop's thread; each loop stops when its server is done.
-    m->loop->RunInLoop([m] { m->server->Shutdown([m] { m->loop->Stop(); }); });
+    // Each server is shut down on its own loop's thread.
+    m->loop->RunInLoop([m, main_loop, remaining] {
+      m->server->Shutdown([m, main_loop, remaining] {
+        if (m->loop.get() != main_loop) m->loop->Stop();
+        if (remaining->fetch_sub(1) == 1) main_loop->Stop();  // Stop() is safe from any thread
+      });
+    });
   }
 }
 

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "reactor/event_loop.h"
 #include "reactor/server_group.h"
+#include "reactor/socket_address.h"
 #include "server/echo_session.h"
 #include "server/http_session.h"
 #include "server/resp_session.h"
@@ -100,6 +101,11 @@ int main(int argc, char** argv) {
 
   reactor::TcpServerOptions options;
   options.listener.host = absl::GetFlag(FLAGS_bind);
+  if (absl::StatusOr<reactor::SocketAddress> bind =
+          reactor::SocketAddress::FromHostPort(options.listener.host, 0);
+      !bind.ok()) {
+    FlagError("bind", std::string(bind.status().message()));
+  }
   const int port = absl::GetFlag(FLAGS_port);
   if (port < 0 || port > 65535) FlagError("port", "must be 0-65535");
   options.listener.port = static_cast<uint16_t>(port);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/reactor/test_protocols.h"
@@ -21,6 +22,7 @@ using reactor_testing::ConnectLoopback;
 using reactor_testing::EchoExchange;
 using reactor_testing::Pattern;
 using reactor_testing::TestProtocolFactory;
+using reactor_testing::WriteUntilBlocked;
 
 TEST(RunInLoopTest, TasksFromManyThreadsAllRunOnTheLoopThread) {
   auto loop = EventLoop::Create();
@@ -100,6 +102,46 @@ TEST(ServerGroupTest, LoopsShareOnePortAndOneSignalStopsThemAll) {
   EXPECT_EQ(total.connections_accepted, static_cast<uint64_t>(kConnections));
   EXPECT_EQ(total.connections_current, 0u);
   EXPECT_EQ((*group)->TotalListenerStats().accepted, static_cast<uint64_t>(kConnections));
+}
+
+// A client that never reads keeps one loop draining until drain_timeout. Whichever loop it is on,
+// a second SIGTERM must still be heard (loop 0 keeps its signalfd until every loop is done) and
+// cut the drain short.
+TEST(ServerGroupTest, ASecondSignalCutsALongDrainShort) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+
+  TcpServerOptions options;
+  options.drain_timeout = absl::Seconds(60);
+  options.connection.high_water_bytes = 64 * 1024;
+  options.connection.low_water_bytes = 16 * 1024;
+  auto group = ServerGroup::Create(2, options, [](const ServerStats*) {
+    return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
+  });
+  ASSERT_TRUE(group.ok()) << group.status();
+  std::atomic<int> signals_seen{0};
+  std::thread runner([&] { ASSERT_TRUE((*group)->Run([&](int) { ++signals_seen; }).ok()); });
+
+  // Several stuck clients, so both loops are likely to hold one.
+  std::vector<int> stuck;
+  for (int i = 0; i < 8; ++i) {
+    const int fd = ConnectLoopback((*group)->address().port());
+    ASSERT_GE(fd, 0);
+    WriteUntilBlocked(fd, Pattern(16 << 20, i), absl::Milliseconds(200));
+    stuck.push_back(fd);
+  }
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(signals_seen.load(), 1);
+  const absl::Time second = absl::Now();
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  runner.join();  // would take the 60 s drain_timeout if the second signal were lost
+  EXPECT_LT(absl::Now() - second, absl::Seconds(10));
+  EXPECT_EQ(signals_seen.load(), 2);
+  for (int fd : stuck) close(fd);
 }
 
 TEST(ServerGroupTest, ZeroLoopsIsRefused) {
