@@ -2,7 +2,6 @@
 #include "protocol/http_common.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace protocol::http_internal {
 namespace {
@@ -56,24 +55,6 @@ bool IsToken(std::string_view text) {
     if (!IsTokenChar(c)) return false;
   }
   return true;
-}
-
-size_t FindLineFeed(std::string_view input, size_t line_start, size_t budget, size_t* scan,
-                    bool* over_budget) {
-  *over_budget = false;
-  const size_t window_end = std::min(input.size(), line_start + budget);
-  const size_t from = std::max(*scan, line_start);
-  if (from < window_end) {
-    const void* hit = std::memchr(input.data() + from, '\n', window_end - from);
-    if (hit != nullptr) {
-      const size_t at = static_cast<const char*>(hit) - input.data();
-      *scan = at;
-      return at;
-    }
-  }
-  *scan = std::max(from, window_end);
-  if (input.size() - line_start >= budget) *over_budget = true;
-  return std::string_view::npos;
 }
 
 bool LineContent(std::string_view input, size_t line_start, size_t lf, std::string_view* content) {
@@ -139,7 +120,7 @@ ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits,
     switch (state_) {
       case State::kSize: {
         bool over = false;
-        const size_t lf = FindLineFeed(input, *pos, kMaxChunkSizeLine, &scan_, &over);
+        const size_t lf = lines_.Find(input, *pos, '\n', kMaxChunkSizeLine, &over);
         if (lf == std::string_view::npos) {
           return over ? fail(400, "chunk-size line too long") : ParseStatus::kIncomplete;
         }
@@ -163,7 +144,6 @@ ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits,
         }
         if (size > limits.max_body_bytes - body_bytes_) return fail(413, "chunked body too large");
         *pos = lf + 1;
-        scan_ = *pos;
         if (size == 0) {
           state_ = State::kTrailer;
           trailer_start_ = *pos;
@@ -195,21 +175,19 @@ ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits,
         } else {
           return fail(400, "chunk data not followed by CRLF");
         }
-        scan_ = *pos;
         state_ = State::kSize;
         break;
       }
       case State::kTrailer: {
         bool over = false;
         const size_t budget = limits.max_trailer_bytes - (*pos - trailer_start_);
-        const size_t lf = FindLineFeed(input, *pos, budget, &scan_, &over);
+        const size_t lf = lines_.Find(input, *pos, '\n', budget, &over);
         if (lf == std::string_view::npos) {
           return over ? fail(431, "trailer section too large") : ParseStatus::kIncomplete;
         }
         std::string_view line;
         if (!LineContent(input, *pos, lf, &line)) return fail(400, "bare CR in trailer");
         *pos = lf + 1;
-        scan_ = *pos;
         if (line.empty()) return ParseStatus::kComplete;
         std::string_view name, value;
         if (!ParseFieldLine(line, &name, &value)) return fail(400, "malformed trailer field");

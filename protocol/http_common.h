@@ -1,5 +1,5 @@
-// HTTP/1.x syntax shared by the request and response parsers: line finding with a byte budget,
-// header field syntax, framing headers and the chunked body decoder.
+// HTTP/1.x syntax shared by the request and response parsers: line endings, header field syntax,
+// framing headers and the chunked body decoder.
 #ifndef PROTOCOL_HTTP_COMMON_H_
 #define PROTOCOL_HTTP_COMMON_H_
 
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "protocol/ascii.h"
+#include "protocol/line_scanner.h"
 #include "protocol/parse_status.h"
 
 namespace protocol::http_internal {
@@ -19,15 +20,9 @@ using protocol::EqualsIgnoreCase;
 bool IsTokenChar(char c);
 bool IsToken(std::string_view text);
 
-// Finds the "\n" ending the line that starts at `line_start`, resuming the search at *scan (an
-// offset the caller keeps between calls, so no byte is searched twice). The line, terminator
-// included, may take at most `budget` bytes. Returns the offset of the "\n", or npos: then
-// *over_budget tells whether the line can no longer fit, whatever arrives next.
-size_t FindLineFeed(std::string_view input, size_t line_start, size_t budget, size_t* scan,
-                    bool* over_budget);
-
-// The line [line_start, lf) without a final "\r". Bare LF endings are accepted (RFC 9112 2.2
-// allows it, nginx does it); a CR anywhere else is refused: returns false.
+// The line [line_start, lf) (lf as found by a LineScanner) without a final "\r". Bare LF endings
+// are accepted (RFC 9112 2.2 allows it, nginx does it); a CR anywhere else is refused: returns
+// false.
 bool LineContent(std::string_view input, size_t line_start, size_t lf, std::string_view* content);
 
 // Splits a field line into name and value with optional whitespace trimmed. Returns false for
@@ -77,7 +72,7 @@ class ChunkedDecoder {
   State state_ = State::kSize;
   uint64_t chunk_left_ = 0;
   uint64_t body_bytes_ = 0;
-  size_t scan_ = 0;
+  LineScanner lines_;
   size_t trailer_start_ = 0;
 };
 

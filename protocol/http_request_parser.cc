@@ -4,7 +4,6 @@
 namespace protocol {
 namespace {
 
-using http_internal::FindLineFeed;
 using http_internal::LineContent;
 
 // The version is exactly "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3).
@@ -45,7 +44,7 @@ std::string_view HttpMethodName(HttpMethod method) {
 void HttpRequestParser::Reset() {
   state_ = State::kRequestLine;
   pos_ = 0;
-  scan_ = 0;
+  lines_.Reset();
   header_start_ = 0;
   method_ = HttpMethod::kGet;
   target_begin_ = 0;
@@ -197,7 +196,7 @@ HttpRequestParser::Result HttpRequestParser::Parse(std::string_view input) {
         // Empty lines before the request line share its budget, so they cannot go on forever.
         bool over = false;
         const size_t lf =
-            FindLineFeed(input, pos_, options_.max_request_line_bytes - pos_, &scan_, &over);
+            lines_.Find(input, pos_, '\n', options_.max_request_line_bytes - pos_, &over);
         if (lf == std::string_view::npos) {
           return over ? Error(414, "request line too long") : Result{};
         }
@@ -205,14 +204,12 @@ HttpRequestParser::Result HttpRequestParser::Parse(std::string_view input) {
         if (!LineContent(input, pos_, lf, &line)) return Error(400, "bare CR in request line");
         if (line.empty()) {
           pos_ = lf + 1;
-          scan_ = pos_;
           if (pos_ >= options_.max_request_line_bytes) return Error(414, "request line too long");
           break;
         }
         const int status = ParseRequestLine(line, &error);
         if (status != 0) return Error(status, error);
         pos_ = lf + 1;
-        scan_ = pos_;
         header_start_ = pos_;
         state_ = State::kHeaders;
         break;
@@ -220,14 +217,13 @@ HttpRequestParser::Result HttpRequestParser::Parse(std::string_view input) {
       case State::kHeaders: {
         bool over = false;
         const size_t budget = options_.max_header_bytes - (pos_ - header_start_);
-        const size_t lf = FindLineFeed(input, pos_, budget, &scan_, &over);
+        const size_t lf = lines_.Find(input, pos_, '\n', budget, &over);
         if (lf == std::string_view::npos) {
           return over ? Error(431, "header section too large") : Result{};
         }
         std::string_view line;
         if (!LineContent(input, pos_, lf, &line)) return Error(400, "bare CR in header");
         pos_ = lf + 1;
-        scan_ = pos_;
         if (!line.empty()) {
           std::string_view name, value;
           if (!http_internal::ParseFieldLine(line, &name, &value)) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "protocol/http_common.h"
+#include "protocol/line_scanner.h"
 #include "protocol/parse_status.h"
 
 namespace protocol {
@@ -90,8 +91,8 @@ class HttpRequestParser {
 
   Options options_;
   State state_ = State::kRequestLine;
-  size_t pos_ = 0;   // start of the next unparsed line, or of the body
-  size_t scan_ = 0;  // how far the line at pos_ was searched for its "\n"
+  size_t pos_ = 0;     // start of the next unparsed line, or of the body
+  LineScanner lines_;  // where the search for the "\n" of the line at pos_ stopped
   size_t header_start_ = 0;
   // What the request line and headers said so far.
   HttpMethod method_ = HttpMethod::kGet;

@@ -4,7 +4,6 @@
 namespace protocol {
 namespace {
 
-using http_internal::FindLineFeed;
 using http_internal::LineContent;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -14,7 +13,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 void HttpResponseParser::Reset() {
   state_ = State::kStatusLine;
   pos_ = 0;
-  scan_ = 0;
+  lines_.Reset();
   header_start_ = 0;
   status_code_ = 0;
   version_minor_ = 1;
@@ -63,7 +62,7 @@ HttpResponseParser::Result HttpResponseParser::Parse(std::string_view input) {
     switch (state_) {
       case State::kStatusLine: {
         bool over = false;
-        const size_t lf = FindLineFeed(input, pos_, options_.max_status_line_bytes, &scan_, &over);
+        const size_t lf = lines_.Find(input, pos_, '\n', options_.max_status_line_bytes, &over);
         if (lf == std::string_view::npos) {
           return over ? Error("status line too long") : Result{};
         }
@@ -78,7 +77,6 @@ HttpResponseParser::Result HttpResponseParser::Parse(std::string_view input) {
         version_minor_ = line[7] - '0' > 1 ? 1 : line[7] - '0';
         status_code_ = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
         pos_ = lf + 1;
-        scan_ = pos_;
         header_start_ = pos_;
         state_ = State::kHeaders;
         break;
@@ -86,14 +84,13 @@ HttpResponseParser::Result HttpResponseParser::Parse(std::string_view input) {
       case State::kHeaders: {
         bool over = false;
         const size_t budget = options_.max_header_bytes - (pos_ - header_start_);
-        const size_t lf = FindLineFeed(input, pos_, budget, &scan_, &over);
+        const size_t lf = lines_.Find(input, pos_, '\n', budget, &over);
         if (lf == std::string_view::npos) {
           return over ? Error("header section too large") : Result{};
         }
         std::string_view line;
         if (!LineContent(input, pos_, lf, &line)) return Error("bare CR in header");
         pos_ = lf + 1;
-        scan_ = pos_;
         if (!line.empty()) {
           std::string_view name, value;
           if (!http_internal::ParseFieldLine(line, &name, &value)) {

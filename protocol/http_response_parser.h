@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "protocol/http_common.h"
+#include "protocol/line_scanner.h"
 #include "protocol/parse_status.h"
 
 namespace protocol {
@@ -64,7 +65,7 @@ class HttpResponseParser {
   Options options_;
   State state_ = State::kStatusLine;
   size_t pos_ = 0;
-  size_t scan_ = 0;
+  LineScanner lines_;  // where the search for the "\n" of the line at pos_ stopped
   size_t header_start_ = 0;
   int status_code_ = 0;
   int version_minor_ = 1;

@@ -1,8 +1,6 @@
 // RespReplyParser: strict incremental RESP2 reply parsing (see resp_reply_parser.h).
 #include "protocol/resp_reply_parser.h"
 
-#include <algorithm>
-#include <cstring>
 #include <optional>
 
 #include "protocol/resp_number.h"
@@ -31,7 +29,7 @@ std::string_view RespTypeName(RespType type) {
 
 void RespReplyParser::Reset() {
   pos_ = 0;
-  scan_ = 0;
+  lines_.Reset();
   bulk_length_ = -1;
   remaining_.clear();
   have_top_ = false;
@@ -57,19 +55,11 @@ RespReplyParser::Result RespReplyParser::Parse(std::string_view input) {
       element_end = pos_ + length + 2;
       bulk_length_ = -1;
     } else {
-      // Find the header line's "\r", resuming where the last call stopped; one byte past the
-      // limit tells "at the limit" from "over it" whatever the split.
-      const size_t from = std::max(scan_, pos_);
-      const size_t window_end = std::min(input.size(), pos_ + options_.max_line_bytes + 1);
-      const void* hit =
-          from < window_end ? std::memchr(input.data() + from, '\r', window_end - from) : nullptr;
-      if (hit == nullptr) {
-        scan_ = std::max(from, window_end);
-        if (input.size() - pos_ > options_.max_line_bytes) return Error("line too long");
-        return Result{};
-      }
-      const size_t cr = static_cast<const char*>(hit) - input.data();
-      scan_ = cr;
+      // Find the header line's "\r", resuming where the last call stopped. A budget of one byte
+      // past the limit tells "at the limit" from "over it" whatever the split.
+      bool too_long = false;
+      const size_t cr = lines_.Find(input, pos_, '\r', options_.max_line_bytes + 1, &too_long);
+      if (cr == std::string_view::npos) return too_long ? Error("line too long") : Result{};
       if (cr + 1 >= input.size()) return Result{};
       if (input[cr + 1] != '\n') return Error("CR not followed by LF");
       const char type = input[pos_];
@@ -110,7 +100,6 @@ RespReplyParser::Result RespReplyParser::Parse(std::string_view input) {
           } else {
             set_top(RespType::kBulkString, next, *length);
             pos_ = next;
-            scan_ = next;
             bulk_length_ = *length;
             continue;
           }
@@ -132,7 +121,6 @@ RespReplyParser::Result RespReplyParser::Parse(std::string_view input) {
               if (remaining_.size() >= options_.max_depth) return Error("arrays nested too deep");
               remaining_.push_back(*count);
               pos_ = next;
-              scan_ = next;
               continue;
             }
           }
@@ -148,7 +136,6 @@ RespReplyParser::Result RespReplyParser::Parse(std::string_view input) {
 
     // One element finished at element_end: close every array it completes.
     pos_ = element_end;
-    scan_ = element_end;
     while (!remaining_.empty() && --remaining_.back() == 0) remaining_.pop_back();
     if (!remaining_.empty()) continue;
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/container/inlined_vector.h"
+#include "protocol/line_scanner.h"
 #include "protocol/parse_status.h"
 
 namespace protocol {
@@ -68,7 +69,7 @@ class RespReplyParser {
 
   Options options_;
   size_t pos_ = 0;            // offset of the next unparsed element (or of a pending bulk's data)
-  size_t scan_ = 0;           // offset up to which the line at pos_ was searched for "\r"
+  LineScanner lines_;         // where the search for the "\r" of the line at pos_ stopped
   int64_t bulk_length_ = -1;  // length of the bulk whose data starts at pos_, or -1
   absl::InlinedVector<int64_t, 8> remaining_;  // elements left in each open array, outermost first
   bool have_top_ = false;                      // the top-level reply's header has been read

@@ -1,7 +1,6 @@
 // RespRequestParser: Redis-compatible RESP2 request parsing (see resp_request_parser.h).
 #include "protocol/resp_request_parser.h"
 
-#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -20,7 +19,7 @@ bool IsCSpace(char c) {
 
 void RespRequestParser::Reset() {
   mode_ = Mode::kStart;
-  scan_ = 0;
+  lines_.Reset();
   pos_ = 0;
   args_left_ = -1;
   bulk_length_ = -1;
@@ -34,29 +33,9 @@ RespRequestParser::Result RespRequestParser::Parse(std::string_view input) {
   return mode_ == Mode::kInline ? ParseInline(input) : ParseMultibulk(input);
 }
 
-size_t RespRequestParser::FindLineEnd(std::string_view input, size_t line_start, char terminator,
-                                      bool* too_long) {
-  *too_long = false;
-  // A line may hold max_inline_bytes before its terminator; searching one byte further tells a
-  // line that is exactly at the limit from one that is over it, whatever has arrived so far.
-  const size_t window_end = std::min(input.size(), line_start + options_.max_inline_bytes + 1);
-  const size_t from = std::max(scan_, line_start);
-  if (from < window_end) {
-    const void* hit = std::memchr(input.data() + from, terminator, window_end - from);
-    if (hit != nullptr) {
-      const size_t at = static_cast<const char*>(hit) - input.data();
-      scan_ = at;
-      return at;
-    }
-  }
-  scan_ = std::max(from, window_end);
-  if (input.size() - line_start > options_.max_inline_bytes) *too_long = true;
-  return std::string_view::npos;
-}
-
 RespRequestParser::Result RespRequestParser::ParseInline(std::string_view input) {
   bool too_long = false;
-  const size_t newline = FindLineEnd(input, 0, '\n', &too_long);
+  const size_t newline = lines_.Find(input, 0, '\n', line_budget(), &too_long);
   if (newline == std::string_view::npos) {
     if (too_long) return Error("too big inline request");
     return Result{};
@@ -188,7 +167,7 @@ bool RespRequestParser::SplitInline(std::string_view input, size_t line_end) {
 RespRequestParser::Result RespRequestParser::ParseMultibulk(std::string_view input) {
   bool too_long = false;
   if (args_left_ < 0) {
-    const size_t cr = FindLineEnd(input, 0, '\r', &too_long);
+    const size_t cr = lines_.Find(input, 0, '\r', line_budget(), &too_long);
     if (cr == std::string_view::npos) {
       if (too_long) return Error("too big mbulk count string");
       return Result{};
@@ -203,12 +182,11 @@ RespRequestParser::Result RespRequestParser::ParseMultibulk(std::string_view inp
     if (*count <= 0) return Complete(input, pos_);
     args_left_ = *count;
     pieces_.clear();
-    scan_ = pos_;
   }
 
   while (args_left_ > 0) {
     if (bulk_length_ < 0) {
-      const size_t cr = FindLineEnd(input, pos_, '\r', &too_long);
+      const size_t cr = lines_.Find(input, pos_, '\r', line_budget(), &too_long);
       if (cr == std::string_view::npos) {
         if (too_long) return Error("too big bulk count string");
         return Result{};
@@ -233,7 +211,6 @@ RespRequestParser::Result RespRequestParser::ParseMultibulk(std::string_view inp
     if (input.size() - pos_ < needed) return Result{};
     pieces_.push_back(Piece{pos_, static_cast<size_t>(bulk_length_), false});
     pos_ += needed;
-    scan_ = pos_;
     bulk_length_ = -1;
     --args_left_;
   }

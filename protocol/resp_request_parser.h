@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "protocol/line_scanner.h"
 #include "protocol/parse_status.h"
 
 namespace protocol {
@@ -84,9 +85,10 @@ class RespRequestParser {
 
   Result ParseInline(std::string_view input);
   Result ParseMultibulk(std::string_view input);
-  // Finds `terminator` in the line starting at `line_start`, resuming at scan_. Returns the
-  // terminator's offset, or npos; sets *too_long when the line is already over max_inline_bytes.
-  size_t FindLineEnd(std::string_view input, size_t line_start, char terminator, bool* too_long);
+  // The LineScanner budget of an inline, "*<count>" or "$<len>" line: max_inline_bytes before
+  // its terminator, plus the terminator. Searching that one byte further tells a line exactly at
+  // the limit from one over it, whatever has arrived so far.
+  size_t line_budget() const { return options_.max_inline_bytes + 1; }
   // sdssplitargs on one inline line; false on unbalanced quotes.
   bool SplitInline(std::string_view input, size_t line_end);
   Result Complete(std::string_view input, size_t consumed);
@@ -94,7 +96,7 @@ class RespRequestParser {
 
   Options options_;
   Mode mode_ = Mode::kStart;
-  size_t scan_ = 0;            // offset up to which the current line was searched already
+  LineScanner lines_;          // where the current line's search stopped
   size_t pos_ = 0;             // multibulk: offset of the next unparsed line or bulk
   int64_t args_left_ = -1;     // multibulk: arguments still to read; -1 until the count is read
   int64_t bulk_length_ = -1;   // multibulk: length of the bulk at pos_, -1 until its header
