@@ -2,6 +2,7 @@
 #include "protocol/http_common.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace protocol::http_internal {
 namespace {
@@ -23,8 +24,7 @@ bool IsFieldValueChar(char c) {
 // Longest chunk-size line (size, extensions and CRLF); longer ones are refused as malformed.
 constexpr size_t kMaxChunkSizeLine = 4096;
 
-}  // namespace
-
+// tchar from RFC 9110 5.6.2.
 bool IsTokenChar(char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
@@ -49,6 +49,62 @@ bool IsTokenChar(char c) {
   }
 }
 
+// Splits a field line into name and value, optional whitespace trimmed; false for a malformed one.
+bool ParseFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  // IsToken also refuses a leading space (obs-fold) and whitespace before the colon.
+  *name = line.substr(0, colon);
+  if (!IsToken(*name)) return false;
+  *value = TrimOws(line.substr(colon + 1));
+  for (char c : *value) {
+    if (!IsFieldValueChar(c)) return false;
+  }
+  return true;
+}
+
+// Content-Length: 1*DIGIT, at most 18 digits (larger is treated as malformed). nullopt otherwise:
+// a sign, a list ("5, 5"), an empty value.
+std::optional<uint64_t> ParseContentLength(std::string_view value) {
+  if (value.empty() || value.size() > 18) return std::nullopt;
+  uint64_t length = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    length = length * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return length;
+}
+
+enum class TransferCoding {
+  kChunked,      // exactly "chunked"
+  kUnsupported,  // ends in chunked but names other codings too: 501
+  kMalformed,    // chunked is not the final coding, so the length is unknowable: 400
+};
+
+TransferCoding ClassifyTransferEncoding(std::string_view value) {
+  if (EqualsIgnoreCase(value, "chunked")) return TransferCoding::kChunked;
+  const size_t comma = value.rfind(',');
+  if (comma != std::string_view::npos &&
+      EqualsIgnoreCase(TrimOws(value.substr(comma + 1)), "chunked")) {
+    return TransferCoding::kUnsupported;
+  }
+  return TransferCoding::kMalformed;
+}
+
+// Notes the "close" and "keep-alive" tokens of a Connection header's comma-separated list.
+void ScanConnectionHeader(std::string_view value, Framing* framing) {
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    const std::string_view token = TrimOws(value.substr(0, comma));
+    if (EqualsIgnoreCase(token, "close")) framing->connection_close = true;
+    if (EqualsIgnoreCase(token, "keep-alive")) framing->connection_keep_alive = true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
 bool IsToken(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
@@ -65,48 +121,71 @@ bool LineContent(std::string_view input, size_t line_start, size_t lf, std::stri
   return true;
 }
 
-bool ParseFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return false;
-  // IsToken also refuses a leading space (obs-fold) and whitespace before the colon.
-  *name = line.substr(0, colon);
-  if (!IsToken(*name)) return false;
-  *value = TrimOws(line.substr(colon + 1));
-  for (char c : *value) {
-    if (!IsFieldValueChar(c)) return false;
+FieldLine ReadFieldLine(std::string_view input, size_t section_start, size_t max_section_bytes,
+                        Section section, LineScanner* lines, size_t* pos) {
+  const bool header = section == Section::kHeader;
+  FieldLine field;
+  auto fail = [&](int status, std::string_view message) {
+    field.status = ParseStatus::kError;
+    field.error_status = status;
+    field.error = message;
+    return field;
+  };
+  bool over = false;
+  const size_t budget = max_section_bytes - (*pos - section_start);
+  const size_t lf = lines->Find(input, *pos, '\n', budget, &over);
+  if (lf == std::string_view::npos) {
+    if (!over) return field;
+    return fail(431, header ? "header section too large" : "trailer section too large");
   }
-  return true;
+  std::string_view line;
+  if (!LineContent(input, *pos, lf, &line)) {
+    return fail(400, header ? "bare CR in header" : "bare CR in trailer");
+  }
+  if (line.empty()) {
+    field.end_of_section = true;
+  } else if (!ParseFieldLine(line, &field.name, &field.value)) {
+    return fail(400, header ? "malformed header field" : "malformed trailer field");
+  }
+  *pos = lf + 1;
+  field.status = ParseStatus::kComplete;
+  return field;
 }
 
-std::optional<uint64_t> ParseContentLength(std::string_view value) {
-  if (value.empty() || value.size() > 18) return std::nullopt;
-  uint64_t length = 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') return std::nullopt;
-    length = length * 10 + static_cast<uint64_t>(c - '0');
+int Framing::Apply(std::string_view name, std::string_view value, std::string_view* error) {
+  if (EqualsIgnoreCase(name, "content-length")) {
+    const std::optional<uint64_t> length = ParseContentLength(value);
+    if (!length.has_value()) {
+      *error = "malformed Content-Length";
+      return 400;
+    }
+    if (has_content_length && *length != content_length) {
+      *error = "conflicting Content-Length";
+      return 400;
+    }
+    has_content_length = true;
+    content_length = *length;
+  } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+    // A Transfer-Encoding that is not chunked never gets past here, so chunked means "seen".
+    if (chunked) {
+      *error = "repeated Transfer-Encoding";
+      return 400;
+    }
+    switch (ClassifyTransferEncoding(value)) {
+      case TransferCoding::kChunked:
+        chunked = true;
+        break;
+      case TransferCoding::kUnsupported:
+        *error = "unsupported transfer coding";
+        return 501;
+      case TransferCoding::kMalformed:
+        *error = "chunked is not the final transfer coding";
+        return 400;
+    }
+  } else if (EqualsIgnoreCase(name, "connection")) {
+    ScanConnectionHeader(value, this);
   }
-  return length;
-}
-
-TransferCoding ClassifyTransferEncoding(std::string_view value) {
-  if (EqualsIgnoreCase(value, "chunked")) return TransferCoding::kChunked;
-  const size_t comma = value.rfind(',');
-  if (comma != std::string_view::npos &&
-      EqualsIgnoreCase(TrimOws(value.substr(comma + 1)), "chunked")) {
-    return TransferCoding::kUnsupported;
-  }
-  return TransferCoding::kMalformed;
-}
-
-void ScanConnectionHeader(std::string_view value, ConnectionOptions* options) {
-  while (!value.empty()) {
-    const size_t comma = value.find(',');
-    const std::string_view token = TrimOws(value.substr(0, comma));
-    if (EqualsIgnoreCase(token, "close")) options->close = true;
-    if (EqualsIgnoreCase(token, "keep-alive")) options->keep_alive = true;
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
+  return 0;
 }
 
 ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits, size_t* pos,
@@ -179,18 +258,11 @@ ParseStatus ChunkedDecoder::Decode(std::string_view input, const Limits& limits,
         break;
       }
       case State::kTrailer: {
-        bool over = false;
-        const size_t budget = limits.max_trailer_bytes - (*pos - trailer_start_);
-        const size_t lf = lines_.Find(input, *pos, '\n', budget, &over);
-        if (lf == std::string_view::npos) {
-          return over ? fail(431, "trailer section too large") : ParseStatus::kIncomplete;
-        }
-        std::string_view line;
-        if (!LineContent(input, *pos, lf, &line)) return fail(400, "bare CR in trailer");
-        *pos = lf + 1;
-        if (line.empty()) return ParseStatus::kComplete;
-        std::string_view name, value;
-        if (!ParseFieldLine(line, &name, &value)) return fail(400, "malformed trailer field");
+        const FieldLine field = ReadFieldLine(input, trailer_start_, limits.max_trailer_bytes,
+                                              Section::kTrailer, &lines_, pos);
+        if (field.status == ParseStatus::kError) return fail(field.error_status, field.error);
+        if (field.status == ParseStatus::kIncomplete) return ParseStatus::kIncomplete;
+        if (field.end_of_section) return ParseStatus::kComplete;
         break;
       }
     }

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 #include "protocol/ascii.h"
@@ -16,8 +15,7 @@ namespace protocol::http_internal {
 
 using protocol::EqualsIgnoreCase;
 
-// tchar from RFC 9110 5.6.2: the characters of methods and field names.
-bool IsTokenChar(char c);
+// A token (RFC 9110 5.6.2): one or more tchar, the characters of methods and field names.
 bool IsToken(std::string_view text);
 
 // The line [line_start, lf) (lf as found by a LineScanner) without a final "\r". Bare LF endings
@@ -25,28 +23,48 @@ bool IsToken(std::string_view text);
 // false.
 bool LineContent(std::string_view input, size_t line_start, size_t lf, std::string_view* content);
 
-// Splits a field line into name and value with optional whitespace trimmed. Returns false for
-// anything RFC 9112 says to refuse: no colon, a bad name, whitespace before the colon, a line
-// starting with whitespace (obs-fold), control characters (NUL included) in the value.
-bool ParseFieldLine(std::string_view line, std::string_view* name, std::string_view* value);
-
-// Content-Length: 1*DIGIT, at most 18 digits (larger is treated as malformed). nullopt otherwise:
-// a sign, a list ("5, 5"), an empty value.
-std::optional<uint64_t> ParseContentLength(std::string_view value);
-
-enum class TransferCoding {
-  kChunked,      // exactly "chunked"
-  kUnsupported,  // ends in chunked but names other codings too: 501
-  kMalformed,    // chunked is not the final coding, so the length is unknowable: 400
+// One line of a header or trailer section, as read by ReadFieldLine.
+struct FieldLine {
+  ParseStatus status = ParseStatus::kIncomplete;
+  bool end_of_section = false;  // kComplete: the empty line that ends the section
+  std::string_view name;        // kComplete, not the end: the field, whitespace trimmed
+  std::string_view value;
+  int error_status = 0;  // kError: 400, or 431 over the section's budget
+  std::string_view error;
 };
-TransferCoding ClassifyTransferEncoding(std::string_view value);
 
-// The tokens of a Connection header that decide keep-alive.
-struct ConnectionOptions {
-  bool close = false;
-  bool keep_alive = false;
+// Which section ReadFieldLine reads; only its error wording differs.
+enum class Section { kHeader, kTrailer };
+
+// Reads the field line at *pos of a section that started at `section_start` and may take
+// `max_section_bytes` in all, its empty last line included; on kComplete, advances *pos past the
+// line. `lines` is the caller's, for resuming. Refuses what RFC 9112 says to refuse: a CR not
+// ending the line, no colon, a bad name, whitespace before the colon, obs-fold (a line starting
+// with whitespace), control characters (NUL included) in the value.
+FieldLine ReadFieldLine(std::string_view input, size_t section_start, size_t max_section_bytes,
+                        Section section, LineScanner* lines, size_t* pos);
+
+// What the framing and Connection headers of one message say, shared by the request and response
+// parsers so both frame a message alike.
+struct Framing {
+  bool has_content_length = false;
+  uint64_t content_length = 0;
+  bool chunked = false;  // Transfer-Encoding: chunked (any other coding is refused in Apply)
+  bool connection_close = false;
+  bool connection_keep_alive = false;
+
+  // Takes in one field if it is Content-Length, Transfer-Encoding or Connection (others are
+  // ignored). Returns 0, or an error status with *error for a field that leaves the length
+  // unknowable: 400 for a malformed or conflicting Content-Length, a repeated Transfer-Encoding or
+  // one whose final coding is not chunked; 501 for codings before a final chunked.
+  int Apply(std::string_view name, std::string_view value, std::string_view* error);
+
+  // Whether the connection may carry another message after this one: in HTTP/1.1 unless the
+  // message said "close", in HTTP/1.0 only if it said "keep-alive" (and not "close").
+  bool KeepAlive(int version_minor) const {
+    return version_minor >= 1 ? !connection_close : connection_keep_alive && !connection_close;
+  }
 };
-void ScanConnectionHeader(std::string_view value, ConnectionOptions* options);
 
 // Decodes (and discards) a chunked body, resumably: it keeps its place between calls as an
 // offset into the caller's message.
@@ -61,7 +79,8 @@ class ChunkedDecoder {
 
   // Advances *pos (an offset into `input`, just past the headers at first) through chunks and
   // trailers. kComplete leaves *pos after the final empty line. kError sets *error_status: 400
-  // (malformed, chunk-size overflow) or 413 (over max_body_bytes).
+  // (malformed, chunk-size overflow), 413 (over max_body_bytes) or 431 (trailers over
+  // max_trailer_bytes).
   ParseStatus Decode(std::string_view input, const Limits& limits, size_t* pos, int* error_status,
                      std::string_view* error);
 

@@ -50,12 +50,8 @@ void HttpRequestParser::Reset() {
   target_begin_ = 0;
   target_length_ = 0;
   version_minor_ = 1;
-  has_content_length_ = false;
-  content_length_ = 0;
-  has_transfer_encoding_ = false;
-  chunked_ = false;
+  framing_ = {};
   host_count_ = 0;
-  connection_ = {};
   chunked_decoder_.Reset();
 }
 
@@ -127,49 +123,19 @@ int HttpRequestParser::ParseRequestLine(std::string_view line, std::string_view*
 
 int HttpRequestParser::ApplyField(std::string_view name, std::string_view value,
                                   std::string_view* error) {
-  if (http_internal::EqualsIgnoreCase(name, "content-length")) {
-    const std::optional<uint64_t> length = http_internal::ParseContentLength(value);
-    if (!length.has_value()) {
-      *error = "malformed Content-Length";
-      return 400;
-    }
-    if (has_content_length_ && *length != content_length_) {
-      *error = "conflicting Content-Length";
-      return 400;
-    }
-    has_content_length_ = true;
-    content_length_ = *length;
-  } else if (http_internal::EqualsIgnoreCase(name, "transfer-encoding")) {
-    if (has_transfer_encoding_) {
-      *error = "repeated Transfer-Encoding";
-      return 400;
-    }
-    has_transfer_encoding_ = true;
-    switch (http_internal::ClassifyTransferEncoding(value)) {
-      case http_internal::TransferCoding::kChunked:
-        chunked_ = true;
-        break;
-      case http_internal::TransferCoding::kUnsupported:
-        *error = "unsupported transfer coding";
-        return 501;
-      case http_internal::TransferCoding::kMalformed:
-        *error = "chunked is not the final transfer coding";
-        return 400;
-    }
-  } else if (http_internal::EqualsIgnoreCase(name, "connection")) {
-    http_internal::ScanConnectionHeader(value, &connection_);
-  } else if (http_internal::EqualsIgnoreCase(name, "host")) {
+  if (http_internal::EqualsIgnoreCase(name, "host")) {
     ++host_count_;
+    return 0;
   }
-  return 0;
+  return framing_.Apply(name, value, error);
 }
 
 int HttpRequestParser::FinishHeaders(std::string_view* error) {
-  if (has_transfer_encoding_ && has_content_length_) {
+  if (framing_.chunked && framing_.has_content_length) {
     *error = "both Content-Length and Transfer-Encoding";
     return 400;
   }
-  if (has_transfer_encoding_ && version_minor_ == 0) {
+  if (framing_.chunked && version_minor_ == 0) {
     *error = "Transfer-Encoding in HTTP/1.0";
     return 400;
   }
@@ -181,7 +147,7 @@ int HttpRequestParser::FinishHeaders(std::string_view* error) {
     *error = "repeated Host";
     return 400;
   }
-  if (has_content_length_ && content_length_ > options_.max_body_bytes) {
+  if (framing_.has_content_length && framing_.content_length > options_.max_body_bytes) {
     *error = "body too large";
     return 413;
   }
@@ -215,29 +181,21 @@ HttpRequestParser::Result HttpRequestParser::Parse(std::string_view input) {
         break;
       }
       case State::kHeaders: {
-        bool over = false;
-        const size_t budget = options_.max_header_bytes - (pos_ - header_start_);
-        const size_t lf = lines_.Find(input, pos_, '\n', budget, &over);
-        if (lf == std::string_view::npos) {
-          return over ? Error(431, "header section too large") : Result{};
-        }
-        std::string_view line;
-        if (!LineContent(input, pos_, lf, &line)) return Error(400, "bare CR in header");
-        pos_ = lf + 1;
-        if (!line.empty()) {
-          std::string_view name, value;
-          if (!http_internal::ParseFieldLine(line, &name, &value)) {
-            return Error(400, "malformed header field");
-          }
-          const int status = ApplyField(name, value, &error);
+        const http_internal::FieldLine field =
+            http_internal::ReadFieldLine(input, header_start_, options_.max_header_bytes,
+                                         http_internal::Section::kHeader, &lines_, &pos_);
+        if (field.status == ParseStatus::kIncomplete) return Result{};
+        if (field.status == ParseStatus::kError) return Error(field.error_status, field.error);
+        if (!field.end_of_section) {
+          const int status = ApplyField(field.name, field.value, &error);
           if (status != 0) return Error(status, error);
           break;
         }
         const int status = FinishHeaders(&error);
         if (status != 0) return Error(status, error);
-        if (chunked_) {
+        if (framing_.chunked) {
           state_ = State::kChunked;
-        } else if (has_content_length_ && content_length_ > 0) {
+        } else if (framing_.content_length > 0) {
           state_ = State::kBody;
         } else {
           return Complete(input);
@@ -246,8 +204,8 @@ HttpRequestParser::Result HttpRequestParser::Parse(std::string_view input) {
       }
       case State::kBody:
         // O(1) however often a large body is shown again while it arrives.
-        if (input.size() - pos_ < content_length_) return Result{};
-        pos_ += content_length_;
+        if (input.size() - pos_ < framing_.content_length) return Result{};
+        pos_ += framing_.content_length;
         return Complete(input);
       case State::kChunked: {
         int status = 0;
@@ -269,10 +227,9 @@ HttpRequestParser::Result HttpRequestParser::Complete(std::string_view input) {
   result.method = method_;
   result.target = input.substr(target_begin_, target_length_);
   result.version_minor = version_minor_;
-  result.keep_alive =
-      version_minor_ >= 1 ? !connection_.close : (connection_.keep_alive && !connection_.close);
-  result.chunked = chunked_;
-  result.body_bytes = chunked_ ? chunked_decoder_.body_bytes() : content_length_;
+  result.keep_alive = framing_.KeepAlive(version_minor_);
+  result.chunked = framing_.chunked;
+  result.body_bytes = framing_.chunked ? chunked_decoder_.body_bytes() : framing_.content_length;
   Reset();
   return result;
 }

@@ -99,12 +99,8 @@ class HttpRequestParser {
   size_t target_begin_ = 0;
   size_t target_length_ = 0;
   int version_minor_ = 1;
-  bool has_content_length_ = false;
-  uint64_t content_length_ = 0;
-  bool has_transfer_encoding_ = false;
-  bool chunked_ = false;
+  http_internal::Framing framing_;
   int host_count_ = 0;
-  http_internal::ConnectionOptions connection_;
   http_internal::ChunkedDecoder chunked_decoder_;
 };
 

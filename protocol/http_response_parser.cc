@@ -17,11 +17,7 @@ void HttpResponseParser::Reset() {
   header_start_ = 0;
   status_code_ = 0;
   version_minor_ = 1;
-  has_content_length_ = false;
-  content_length_ = 0;
-  has_transfer_encoding_ = false;
-  chunked_ = false;
-  connection_ = {};
+  framing_ = {};
   chunked_decoder_.Reset();
 }
 
@@ -40,14 +36,10 @@ HttpResponseParser::Result HttpResponseParser::Complete(std::string_view input, 
   result.consumed = pos_;
   result.status_code = status_code_;
   result.version_minor = version_minor_;
-  result.chunked = chunked_;
-  if (state_ == State::kUntilClose) {
-    result.keep_alive = false;
-  } else {
-    result.keep_alive =
-        version_minor_ >= 1 ? !connection_.close : (connection_.keep_alive && !connection_.close);
-  }
-  if (chunked_) {
+  result.chunked = framing_.chunked;
+  // A body that runs to the close leaves no connection to keep.
+  result.keep_alive = state_ != State::kUntilClose && framing_.KeepAlive(version_minor_);
+  if (framing_.chunked) {
     result.body_bytes = chunked_decoder_.body_bytes();
   } else {
     result.body = input.substr(body_begin, body_length);
@@ -82,53 +74,28 @@ HttpResponseParser::Result HttpResponseParser::Parse(std::string_view input) {
         break;
       }
       case State::kHeaders: {
-        bool over = false;
-        const size_t budget = options_.max_header_bytes - (pos_ - header_start_);
-        const size_t lf = lines_.Find(input, pos_, '\n', budget, &over);
-        if (lf == std::string_view::npos) {
-          return over ? Error("header section too large") : Result{};
-        }
-        std::string_view line;
-        if (!LineContent(input, pos_, lf, &line)) return Error("bare CR in header");
-        pos_ = lf + 1;
-        if (!line.empty()) {
-          std::string_view name, value;
-          if (!http_internal::ParseFieldLine(line, &name, &value)) {
-            return Error("malformed header field");
-          }
-          if (http_internal::EqualsIgnoreCase(name, "content-length")) {
-            const std::optional<uint64_t> length = http_internal::ParseContentLength(value);
-            if (!length.has_value()) return Error("malformed Content-Length");
-            if (has_content_length_ && *length != content_length_) {
-              return Error("conflicting Content-Length");
-            }
-            has_content_length_ = true;
-            content_length_ = *length;
-          } else if (http_internal::EqualsIgnoreCase(name, "transfer-encoding")) {
-            if (has_transfer_encoding_) return Error("repeated Transfer-Encoding");
-            has_transfer_encoding_ = true;
-            if (http_internal::ClassifyTransferEncoding(value) !=
-                http_internal::TransferCoding::kChunked) {
-              return Error("unsupported transfer coding");
-            }
-            chunked_ = true;
-          } else if (http_internal::EqualsIgnoreCase(name, "connection")) {
-            http_internal::ScanConnectionHeader(value, &connection_);
-          }
+        const http_internal::FieldLine field =
+            http_internal::ReadFieldLine(input, header_start_, options_.max_header_bytes,
+                                         http_internal::Section::kHeader, &lines_, &pos_);
+        if (field.status == ParseStatus::kIncomplete) return Result{};
+        if (field.status == ParseStatus::kError) return Error(field.error);
+        if (!field.end_of_section) {
+          std::string_view error;
+          if (framing_.Apply(field.name, field.value, &error) != 0) return Error(error);
           break;
         }
         const bool no_body = status_code_ < 200 || status_code_ == 204 || status_code_ == 304;
         if (no_body) {
-          chunked_ = false;
+          framing_.chunked = false;
           return Complete(input, pos_, 0);
         }
-        if (chunked_ && has_content_length_) {
+        if (framing_.chunked && framing_.has_content_length) {
           return Error("both Content-Length and Transfer-Encoding");
         }
-        if (chunked_) {
+        if (framing_.chunked) {
           state_ = State::kChunked;
-        } else if (has_content_length_) {
-          if (content_length_ > options_.max_body_bytes) return Error("body too large");
+        } else if (framing_.has_content_length) {
+          if (framing_.content_length > options_.max_body_bytes) return Error("body too large");
           state_ = State::kBody;
         } else {
           state_ = State::kUntilClose;
@@ -137,10 +104,10 @@ HttpResponseParser::Result HttpResponseParser::Parse(std::string_view input) {
         break;
       }
       case State::kBody: {
-        if (input.size() - pos_ < content_length_) return Result{};
+        if (input.size() - pos_ < framing_.content_length) return Result{};
         const size_t body_begin = pos_;
-        pos_ += content_length_;
-        return Complete(input, body_begin, content_length_);
+        pos_ += framing_.content_length;
+        return Complete(input, body_begin, framing_.content_length);
       }
       case State::kChunked: {
         int status = 0;

@@ -69,11 +69,7 @@ class HttpResponseParser {
   size_t header_start_ = 0;
   int status_code_ = 0;
   int version_minor_ = 1;
-  bool has_content_length_ = false;
-  uint64_t content_length_ = 0;
-  bool has_transfer_encoding_ = false;
-  bool chunked_ = false;
-  http_internal::ConnectionOptions connection_;
+  http_internal::Framing framing_;
   http_internal::ChunkedDecoder chunked_decoder_;
 };
 

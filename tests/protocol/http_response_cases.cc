@@ -58,6 +58,16 @@ const std::vector<ParserCase>& HttpResponseCases() {
        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
        {"error: conflicting Content-Length"}},
       {"obs_fold", "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", {"error: malformed header field"}},
+      // RFC 9112 6.3 lets such a response run to the close; the client does not take it.
+      {"coding_not_chunked",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxyz",
+       {"error: chunked is not the final transfer coding"}},
+      {"coding_before_chunked",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+       {"error: unsupported transfer coding"}},
+      {"connection_token_list",
+       "HTTP/1.0 200 OK\r\nConnection: foo, Keep-Alive\r\nContent-Length: 0\r\n\r\n",
+       {"200 1.0 keep-alive body=0 \"\" 67"}},
   };
   return *kCases;
 }
