@@ -62,24 +62,18 @@ bool RespRequestParser::SplitInline(std::string_view input, size_t line_end) {
     Piece piece{p, 0, false};
     bool in_double = false;
     bool in_single = false;
+    // Before the first quote or escape, moves what was plain so far into decoded_.
+    auto start_decoding = [&]() {
+      if (piece.decoded) return;
+      const std::string_view plain = input.substr(piece.begin, piece.length);
+      piece.begin = decoded_.size();
+      piece.decoded = true;
+      decoded_.append(plain);
+    };
     auto add = [&](char c) {
-      if (!piece.decoded) {
-        // Move what was plain so far into decoded_ before the first escape or quote.
-        const std::string_view plain = input.substr(piece.begin, piece.length);
-        piece.begin = decoded_.size();
-        piece.decoded = true;
-        decoded_.append(plain);
-      }
+      start_decoding();
       decoded_.push_back(c);
       ++piece.length;
-    };
-    auto start_decoding = [&]() {
-      if (!piece.decoded) {
-        const std::string_view plain = input.substr(piece.begin, piece.length);
-        piece.begin = decoded_.size();
-        piece.decoded = true;
-        decoded_.append(plain);
-      }
     };
     bool done = false;
     while (!done) {
