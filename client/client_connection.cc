@@ -34,6 +34,9 @@ ClientConnection::~ClientConnection() { CloseFd(); }
 
 void ClientConnection::Connect() {
   if (state_ == State::kConnecting || state_ == State::kConnected) return;
+  // A polite close licenses one immediate reopen: this one. If it fails, the host must see a
+  // failure (backoff, or the end without --reconnect), not another polite close.
+  closed_politely_ = false;
   LoadStats& stats = *context_->stats;
   ++stats.ledger.attempted;
   connect_start_nanos_ = reactor::MonotonicNanos();
@@ -101,6 +104,7 @@ void ClientConnection::FailConnect(int err) {
   ++stats.ledger.connect_failed[static_cast<int>(cause)];
   ++context_->interval->errors;
   ++consecutive_failures_;
+  closed_politely_ = false;
   switch (cause) {
     case ConnectFailure::kTooManyFiles:
       stats.limit_notes.insert(
