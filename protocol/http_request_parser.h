@@ -23,11 +23,15 @@ std::string_view HttpMethodName(HttpMethod method);
 // An incremental HTTP/1.x request parser.
 //
 //   HttpRequestParser parser;
-//   auto r = parser.Parse(input);
+//   const HttpRequestParser::Result r = parser.Parse(input);
 //   switch (r.status) {
-//     case ParseStatus::kComplete:   respond to r.method / r.target;
-//     input.remove_prefix(r.consumed) case ParseStatus::kIncomplete: wait for more bytes case
-//     ParseStatus::kError:      reply r.error_status with Connection: close, then close
+//     case ParseStatus::kComplete:  // answer r.method and r.target (keep-alive: r.keep_alive)
+//       input.remove_prefix(r.consumed);
+//       break;
+//     case ParseStatus::kIncomplete:  // call again once more bytes have arrived
+//       break;
+//     case ParseStatus::kError:  // answer r.error_status with Connection: close, then close
+//       break;
 //   }
 //
 // Contract: each call gets the whole unconsumed input, which only grows at the back until a

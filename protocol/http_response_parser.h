@@ -17,10 +17,12 @@ namespace protocol {
 // than 1xx, 204 and 304 is taken to carry a body framed by its headers.
 //
 //   HttpResponseParser parser;
-//   auto r = parser.Parse(input);
-//   if (r.status == ParseStatus::kComplete) { count r.status_code; input.remove_prefix(r.consumed);
+//   const HttpResponseParser::Result r = parser.Parse(input);
+//   if (r.status == ParseStatus::kComplete) {
+//     Count(r.status_code);
+//     input.remove_prefix(r.consumed);
 //   }
-//   // At EOF: parser.Finish(input) completes a body delimited by the connection closing.
+//   // At EOF, parser.Finish(input) completes a body that runs until the connection closes.
 //
 // Same contract as the other parsers: the whole unconsumed input on every call, growing only at
 // the back until a response completes; progress is kept as offsets.
