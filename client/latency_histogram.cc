@@ -110,8 +110,10 @@ double LatencyHistogram::StdDev() const {
 int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (total_count_ == 0) return 0;
   percentile = std::clamp(percentile, 0.0, 100.0);
-  // The rank of the value wanted, at least the first one.
-  uint64_t target = static_cast<uint64_t>(std::ceil(percentile / 100.0 * total_count_));
+  // The rank of the value wanted, by HdrHistogram's rule: rounded to the nearest rank, at least
+  // the first. Not ceil(): p / 100 * n carries floating-point error (99.9 / 100 * 1000 is
+  // 999.0000000000001), and ceil() would turn it into the next rank, p99.9 into the max.
+  uint64_t target = static_cast<uint64_t>(percentile / 100.0 * total_count_ + 0.5);
   target = std::clamp<uint64_t>(target, 1, total_count_);
   uint64_t seen = 0;
   for (size_t i = 0; i < kCountsLength; ++i) {

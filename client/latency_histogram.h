@@ -57,9 +57,9 @@ class LatencyHistogram {
   double Mean() const;
   // From the bucket midpoints (overflow values at the max): within the histogram's precision.
   double StdDev() const;
-  // The smallest recorded-equivalent value at or below which `percentile`% of the values lie,
-  // reported as the highest value of its bucket (so never understated) and never above max().
-  // 0 when empty.
+  // The value of rank max(1, round(percentile / 100 * count())) in sorted order (HdrHistogram's
+  // rule), reported as the highest value of its bucket (so never understated) and never above
+  // max(). 0 when empty.
   int64_t ValueAtPercentile(double percentile) const;
 
   // The compact form, for JSON and per-second series: only the non-zero buckets.

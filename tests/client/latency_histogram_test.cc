@@ -1,6 +1,7 @@
 // LatencyHistogram: precision across the whole range, percentiles, overflow, and exact merge.
 #include "client/latency_histogram.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -52,6 +53,46 @@ TEST(LatencyHistogramTest, PercentilesOfAUniformSequence) {
   EXPECT_EQ(h.min(), 1000);
   EXPECT_NEAR(h.Mean(), 5'000'500, 1);  // exact
   EXPECT_NEAR(h.StdDev(), 2'886'751, 2'886751 * 0.001);
+}
+
+// HdrHistogram's rank rule: the value at percentile p of n values is the one of rank
+// max(1, (uint64_t)(p / 100 * n + 0.5)). A ceil() of p / 100 * n is one rank too high whenever
+// the product carries floating-point error upwards (99.9 / 100 * 1000 = 999.0000000000001).
+uint64_t Rank(double percentile, uint64_t n) {
+  return std::max<uint64_t>(1, static_cast<uint64_t>(percentile / 100.0 * n + 0.5));
+}
+
+TEST(LatencyHistogramTest, PercentileIsTheValueOfItsExactRank) {
+  for (uint64_t n : {1000u, 3000u, 10'000u, 100'000u}) {
+    LatencyHistogram h;
+    for (uint64_t v = 1; v <= n; ++v) h.Record(static_cast<int64_t>(v));
+    for (double p : {50.0, 90.0, 99.0, 99.9, 99.99}) {
+      const int64_t at_rank = static_cast<int64_t>(Rank(p, n));  // value v has rank v
+      // Reported as the top of the value's bucket, but never above the max.
+      EXPECT_EQ(h.ValueAtPercentile(p), std::min(h.max(), LatencyHistogram::HighestEquivalent(
+                                                              LatencyHistogram::IndexOf(at_rank))))
+          << "n " << n << " p" << p;
+    }
+  }
+  // Exact values: the 999th of 1..1000 is 999, not the max.
+  LatencyHistogram h;
+  for (int64_t v = 1; v <= 1000; ++v) h.Record(v);
+  EXPECT_EQ(h.ValueAtPercentile(99.9), 999);
+  EXPECT_EQ(h.ValueAtPercentile(99), 990);
+  EXPECT_EQ(h.ValueAtPercentile(50), 500);
+}
+
+TEST(LatencyHistogramTest, PercentileRankIsExactWhenEveryValueHasItsOwnBucket) {
+  // One value per bucket, so a rank one too high always shows as a different value.
+  for (uint64_t n : {1000u, 3000u, 10'000u, 30'000u}) {
+    LatencyHistogram h;
+    for (uint64_t i = 1; i <= n; ++i) h.Record(LatencyHistogram::LowestEquivalent(i));
+    for (double p : {50.0, 90.0, 99.0, 99.9, 99.99}) {
+      EXPECT_EQ(h.ValueAtPercentile(p),
+                std::min(h.max(), LatencyHistogram::HighestEquivalent(Rank(p, n))))
+          << "n " << n << " p" << p;
+    }
+  }
 }
 
 TEST(LatencyHistogramTest, OverflowIsCountedNeverDropped) {
