@@ -234,13 +234,23 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     --in_flight_count_;
     ++answered;
     if (result.last_on_connection) last_reply_seen_ = true;
+    // Requests meant for the warm-up are not measured. A late answer is measured too, at its
+    // true latency: leaving it out would cap the histograms at --timeout, which is how wrk hides
+    // its worst latencies.
+    if (entry.intended_nanos >= context_->measure_start_nanos) {
+      ++stats.measured_responses;
+      stats.corrected.Record(now - entry.intended_nanos);
+      stats.uncorrected.Record(now - entry.sent_nanos);
+      context_->interval->latency.Record(now - entry.intended_nanos);
+    }
+    ++context_->interval->responses;
     if (entry.timed_out) {
+      // Resolved already, as timed out, in the ledger.
       --timed_out_prefix_;
       ++ledger.late;
       continue;
     }
     resolved = true;
-    ++context_->interval->responses;
     if (result.status_class >= 0) ++stats.status_classes[result.status_class];
     switch (result.kind) {
       case VerifyResult::kOk:
@@ -256,13 +266,6 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
         ++ledger.mismatched;
         ++context_->interval->errors;
         break;
-    }
-    // Requests meant for the warm-up are not measured.
-    if (entry.intended_nanos >= context_->measure_start_nanos) {
-      ++stats.measured_responses;
-      stats.corrected.Record(now - entry.intended_nanos);
-      stats.uncorrected.Record(now - entry.sent_nanos);
-      context_->interval->latency.Record(now - entry.intended_nanos);
     }
   }
   if (resolved) context_->host->OnRequestsResolved();

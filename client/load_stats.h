@@ -33,7 +33,8 @@ struct LoadStats {
   LatencyHistogram uncorrected;
   LatencyHistogram connect;  // connect() to the first EPOLLOUT with SO_ERROR clear
 
-  // Within the measured window (after the warm-up).
+  // Within the measured window (after the warm-up). Responses include late ones (answers to
+  // requests already counted as timed out): the latency histograms hold one value for each.
   uint64_t measured_responses = 0;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
