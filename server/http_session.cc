@@ -13,12 +13,6 @@ namespace {
 using protocol::HttpMethod;
 using protocol::ParseStatus;
 
-time_t CoarseNow() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-  return ts.tv_sec;
-}
-
 std::string_view ReasonPhrase(int status) {
   switch (status) {
     case 200:
@@ -62,11 +56,13 @@ std::string_view ConnectionLine(bool keep_alive, int version_minor) {
 
 }  // namespace
 
-HttpDateCache::HttpDateCache(std::function<time_t()> now)
-    : now_(now ? std::move(now) : std::function<time_t()>(CoarseNow)) {}
+HttpDateCache::HttpDateCache(std::function<time_t()> fake_now) : fake_now_(std::move(fake_now)) {}
 
 std::string_view HttpDateCache::Get() {
-  const time_t now = now_();
+  // time() is the coarse clock's seconds (the kernel's time at its last tick, read through the
+  // vDSO): 2.5 ns here, against 5.5 ns for clock_gettime(CLOCK_REALTIME_COARSE), and a second's
+  // resolution is all a Date needs.
+  const time_t now = fake_now_ ? fake_now_() : time(nullptr);
   if (now != formatted_second_) {
     formatted_second_ = now;
     tm parts;

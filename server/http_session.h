@@ -30,17 +30,18 @@ struct HttpOptions {
 };
 
 // The Date header's value (IMF-fixdate), formatted at most once per second and shared by every
-// session: formatting costs about 1 us, reading the coarse clock about 20 ns.
+// session: formatting costs about 1 us, reading the coarse clock about 2.5 ns.
 class HttpDateCache {
  public:
-  // `now` returns Unix seconds; the default reads CLOCK_REALTIME_COARSE. Tests inject a fake.
-  explicit HttpDateCache(std::function<time_t()> now = nullptr);
+  // `fake_now`, for tests, returns Unix seconds. Without it the cache reads the coarse clock
+  // directly, with no std::function call per response.
+  explicit HttpDateCache(std::function<time_t()> fake_now = nullptr);
 
   // E.g. "Sun, 06 Nov 1994 08:49:37 GMT".
   std::string_view Get();
 
  private:
-  std::function<time_t()> now_;
+  const std::function<time_t()> fake_now_;
   time_t formatted_second_ = -1;
   char text_[32] = {};
   size_t length_ = 0;
