@@ -20,10 +20,12 @@ constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 
 }  // namespace
 
-ClientConnection::ClientConnection(ClientContext* context, uint64_t slot, std::string_view request,
+ClientConnection::ClientConnection(ClientContext* context, size_t index, uint64_t slot,
+                                   std::string_view request,
                                    std::unique_ptr<ResponseVerifier> verifier,
                                    const reactor::SocketAddress* source, size_t in_flight_capacity)
     : context_(context),
+      index_(index),
       slot_(slot),
       request_(request),
       verifier_(std::move(verifier)),
@@ -144,6 +146,7 @@ void ClientConnection::CompleteConnect() {
   last_reply_seen_ = false;
   closed_politely_ = false;
   verifier_->Reset();
+  if (context_->rate_interval_nanos > 0) StartSchedule(now);
   context_->host->OnConnected(this);
 }
 
@@ -270,13 +273,19 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
   }
   if (resolved) context_->host->OnRequestsResolved();
   if (state_ != State::kConnected) return -1;
-  // Closed loop: each answer frees its pipeline slot for the next request (unless the server has
-  // said it will close).
-  if (context_->options->rate == 0 && !last_reply_seen_) {
-    for (int i = 0; i < answered; ++i) {
-      if (!context_->host->TakeSendPermit()) break;
-      PushInFlight(InFlight{now, now, false});
-      output_.Append(request_);
+  // Each answer frees a pipeline slot (unless the server has said it will close). Closed loop:
+  // the next request takes it at once. Fixed rate: requests whose time has come take it (sent
+  // late, so the wait shows in the corrected latency); otherwise the host wakes the connection
+  // when the next one is due.
+  if (answered > 0 && !last_reply_seen_) {
+    if (context_->rate_interval_nanos > 0) {
+      if (const int64_t wake = QueueDue(now); wake != 0) context_->host->WakeAt(this, wake);
+    } else {
+      for (int i = 0; i < answered; ++i) {
+        if (!context_->host->TakeSendPermit()) break;
+        PushInFlight(InFlight{now, now, false});
+        output_.Append(request_);
+      }
     }
   }
   return static_cast<ptrdiff_t>(consumed);
@@ -291,6 +300,35 @@ bool ClientConnection::SendRequest(int64_t intended_nanos) {
 void ClientConnection::QueueRequest(int64_t intended_nanos) {
   PushInFlight(InFlight{intended_nanos, reactor::MonotonicNanos(), false});
   output_.Append(request_);
+}
+
+int64_t ClientConnection::IntendedTime(uint64_t k) const {
+  return context_->rate_origin_nanos +
+         static_cast<int64_t>(static_cast<double>(k) * context_->rate_interval_nanos);
+}
+
+void ClientConnection::StartSchedule(int64_t now) {
+  const int64_t origin = context_->rate_origin_nanos;
+  uint64_t k =
+      now <= origin ? 0 : static_cast<uint64_t>((now - origin) / context_->rate_interval_nanos);
+  while (IntendedTime(k) < now) ++k;  // a step at most: the division rounds
+  // The first of this connection's own slots from there.
+  const size_t stride = context_->rate_stride;
+  k += (index_ + stride - k % stride) % stride;
+  rate_slot_ = k;
+}
+
+int64_t ClientConnection::QueueDue(int64_t now_nanos) {
+  const size_t pipeline = static_cast<size_t>(context_->options->pipeline);
+  while (accepting_requests() && in_flight_count_ < pipeline) {
+    const int64_t intended = IntendedTime(rate_slot_);
+    if (intended > now_nanos) return intended;
+    if (!context_->host->TakeSendPermit()) return 0;
+    rate_slot_ += context_->rate_stride;
+    PushInFlight(InFlight{intended, now_nanos, false});
+    output_.Append(request_);
+  }
+  return 0;
 }
 
 void ClientConnection::PushInFlight(const InFlight& entry) {

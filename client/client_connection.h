@@ -36,6 +36,9 @@ class ConnectionHost {
   // A request reached its end (answered, timed out or lost): lets the host see when a --requests
   // run is complete.
   virtual void OnRequestsResolved() = 0;
+  // Fixed rate: the connection has a free pipeline slot and its next request is due at
+  // `intended_nanos`; the host calls QueueDue() then (and flushes).
+  virtual void WakeAt(ClientConnection* connection, int64_t intended_nanos) = 0;
 
  protected:
   ~ConnectionHost() = default;
@@ -60,6 +63,12 @@ struct ClientContext {
   int64_t measure_start_nanos = 0;  // end of the warm-up
   int64_t timeout_nanos = 0;
   int64_t connect_timeout_nanos = 0;
+  // Fixed rate (rate_interval_nanos > 0): the thread's schedule is a grid of intended send
+  // times, rate_origin_nanos + k * rate_interval_nanos. The connection of index i takes the
+  // slots k = i, i + rate_stride, i + 2 * rate_stride, ...: its share, evenly interleaved.
+  int64_t rate_origin_nanos = 0;
+  double rate_interval_nanos = 0;
+  size_t rate_stride = 1;
 };
 
 class ClientConnection : public reactor::EventHandler {
@@ -67,8 +76,10 @@ class ClientConnection : public reactor::EventHandler {
   enum class State { kIdle, kConnecting, kConnected, kClosed };
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
-  // `request` and `source` (may be null) must outlive the connection.
-  ClientConnection(ClientContext* context, uint64_t slot, std::string_view request,
+  // `request` and `source` (may be null) must outlive the connection. `index` is the
+  // connection's position among its thread's connections (its share of the rate schedule);
+  // `slot` its number in the whole run.
+  ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
                    std::unique_ptr<ResponseVerifier> verifier, const reactor::SocketAddress* source,
                    size_t in_flight_capacity);
   ~ClientConnection();
@@ -87,6 +98,10 @@ class ClientConnection : public reactor::EventHandler {
   // Sends queued output; arms EPOLLOUT only for what the socket does not take. False if the
   // connection was lost.
   bool Flush();
+  // Fixed rate: queues every request whose intended time has come while a pipeline slot is free
+  // (the caller flushes). Returns the intended time of the next request if the connection then
+  // waits only for the clock, or 0 if it waits for a reply (or sends no more).
+  int64_t QueueDue(int64_t now_nanos);
   // Times out requests older than --timeout and a connect older than --connect_timeout.
   void CheckTimeouts(int64_t now_nanos);
   // The run is over: closes, counting what is in flight as in_flight_at_end (or the pending
@@ -96,6 +111,7 @@ class ClientConnection : public reactor::EventHandler {
   State state() const { return state_; }
   // Connected, and the server has not announced a close.
   bool accepting_requests() const { return state_ == State::kConnected && !last_reply_seen_; }
+  size_t index() const { return index_; }
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
@@ -128,9 +144,17 @@ class ClientConnection : public reactor::EventHandler {
   // Closes the fd and forgets in-flight requests (after the caller has counted them).
   void CloseFd();
   void PushInFlight(const InFlight& entry);
+  // Fixed rate: the intended send time of schedule slot `k`.
+  int64_t IntendedTime(uint64_t k) const;
+  // Fixed rate: starts this connection's share of the schedule at its first slot at or after
+  // `now`: no request is owed for the time before the connection existed (as in wrk2, where each
+  // connection's schedule starts when it connects), so a connect ramp or a reconnect's backoff
+  // is not counted as server latency.
+  void StartSchedule(int64_t now);
   void NoteError(std::string_view detail);
 
   ClientContext* const context_;
+  const size_t index_;
   const uint64_t slot_;
   const std::string_view request_;
   std::unique_ptr<ResponseVerifier> verifier_;
@@ -138,6 +162,7 @@ class ClientConnection : public reactor::EventHandler {
   State state_ = State::kIdle;
   int fd_ = -1;
   int64_t connect_start_nanos_ = 0;
+  uint64_t rate_slot_ = 0;  // fixed rate: the schedule slot of the next request
   int consecutive_failures_ = 0;
   uint64_t ok_responses_ = 0;     // over the object's life, across reconnects
   bool last_reply_seen_ = false;  // the server announced its last reply on this connection

@@ -2,10 +2,13 @@
 // report; replies drive the closed loop.
 #include "client/load_generator.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <utility>
 
 #include "absl/time/time.h"
@@ -52,14 +55,27 @@ absl::Status LoadGenerator::Run() {
   // Both models keep at most --pipeline requests in flight per connection.
   const size_t ring_capacity = static_cast<size_t>(options_.pipeline);
   connections_.reserve(share_.slots.size());
+  if (share_.rate > 0) {
+    context_.rate_origin_nanos = start_nanos_;
+    context_.rate_interval_nanos = 1e9 / share_.rate;
+    context_.rate_stride = share_.slots.size();
+    wake_at_.assign(share_.slots.size(), std::numeric_limits<int64_t>::max());
+    wakeups_.reserve(share_.slots.size());
+    // Timed sleeps of a normal thread end up to 50 us late (the default timer slack), and a
+    // request sent late is counted late. 1 ns: wake at the intended time.
+    if (prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) < 0) {
+      return absl::ErrnoToStatus(errno, "prctl(PR_SET_TIMERSLACK)");
+    }
+  }
   for (uint64_t slot : share_.slots) {
     const reactor::SocketAddress* source =
         options_.source_addresses.empty()
             ? nullptr
             : &options_.source_addresses[slot % options_.source_addresses.size()];
     const std::string_view request = codec_.RequestFor(slot);
-    connections_.push_back(std::make_unique<ClientConnection>(
-        &context_, slot, request, codec_.NewVerifier(request), source, ring_capacity));
+    connections_.push_back(std::make_unique<ClientConnection>(&context_, connections_.size(), slot,
+                                                              request, codec_.NewVerifier(request),
+                                                              source, ring_capacity));
   }
 
   // The sweep bounds how late a timeout is noticed, and how soon a stop request is.
@@ -72,13 +88,6 @@ absl::Status LoadGenerator::Run() {
   if (!measuring_) loop_->RunAfter(options_.warmup, [this] { measuring_ = true; });
   if (options_.requests == 0) {
     loop_->RunAfter(options_.warmup + options_.duration, [this] { Finish(); });
-  }
-  if (share_.rate > 0) {
-    // A tick per request up to 20k/s; above that, several requests per 50us tick (each still
-    // timed from its own intended send time).
-    const int64_t interval = static_cast<int64_t>(1e9 / share_.rate);
-    loop_->RunEvery(absl::Nanoseconds(std::clamp<int64_t>(interval, 50'000, 1'000'000)),
-                    [this] { RateTick(); });
   }
   StartConnects();
 
@@ -127,30 +136,49 @@ void LoadGenerator::ConnectTick() {
   while (next_to_connect_ < due && !finishing_) connections_[next_to_connect_++]->Connect();
 }
 
-void LoadGenerator::RateTick() {
-  if (finishing_) return;
-  const double interval = 1e9 / share_.rate;
-  const int64_t now = reactor::MonotonicNanos();
-  const uint64_t due = static_cast<uint64_t>((now - start_nanos_) / interval) + 1;
-  const size_t n = connections_.size();
-  while (scheduled_ < due && !finishing_) {
-    // Round-robin over the connections that are up and have a free pipeline slot (wrk2's model:
-    // at most --pipeline in flight per connection). A request with no connection to go on waits;
-    // the wait counts in the corrected latency, measured from the intended time, and not in the
-    // uncorrected one: that difference is coordinated omission.
-    ClientConnection* chosen = nullptr;
-    for (size_t tries = 0; tries < n; ++tries) {
-      ClientConnection* c = connections_[rate_cursor_++ % n].get();
-      if (c->accepting_requests() && c->in_flight() < static_cast<size_t>(options_.pipeline)) {
-        chosen = c;
-        break;
-      }
-    }
-    if (chosen == nullptr || !TakeSendPermit()) break;
-    const int64_t intended = start_nanos_ + static_cast<int64_t>(scheduled_ * interval);
-    ++scheduled_;
-    chosen->SendRequest(intended);
+void LoadGenerator::SendDue(ClientConnection* connection, int64_t now) {
+  const int64_t wake = connection->QueueDue(now);
+  if (!connection->Flush()) return;  // lost: its reconnect starts a new schedule
+  if (wake != 0) WakeAt(connection, wake);
+}
+
+void LoadGenerator::WakeAt(ClientConnection* connection, int64_t intended_nanos) {
+  int64_t& booked = wake_at_[connection->index()];
+  if (intended_nanos >= booked) return;  // an earlier wake-up is booked; it books the next
+  booked = intended_nanos;
+  wakeups_.emplace_back(intended_nanos, connection->index());
+  std::push_heap(wakeups_.begin(), wakeups_.end(), std::greater<>());
+  ArmRateTimer();
+}
+
+void LoadGenerator::ArmRateTimer() {
+  if (in_rate_timer_ || finishing_ || wakeups_.empty()) return;
+  const int64_t next = wakeups_.front().first;
+  if (rate_timer_ != 0) {
+    if (next >= rate_timer_deadline_) return;
+    loop_->Cancel(rate_timer_);
   }
+  rate_timer_deadline_ = next;
+  rate_timer_ = loop_->RunAfter(absl::Nanoseconds(next - reactor::MonotonicNanos()),
+                                [this] { OnRateTimer(); });
+}
+
+void LoadGenerator::OnRateTimer() {
+  rate_timer_ = 0;
+  if (finishing_) return;
+  in_rate_timer_ = true;
+  const int64_t now = reactor::MonotonicNanos();
+  while (!wakeups_.empty() && wakeups_.front().first <= now && !finishing_) {
+    std::pop_heap(wakeups_.begin(), wakeups_.end(), std::greater<>());
+    const auto [intended, index] = wakeups_.back();
+    wakeups_.pop_back();
+    if (wake_at_[index] != intended) continue;  // superseded by an earlier booking
+    wake_at_[index] = std::numeric_limits<int64_t>::max();
+    // Books the connection's next wake-up, later than `now`: the loop ends.
+    SendDue(connections_[index].get(), now);
+  }
+  in_rate_timer_ = false;
+  ArmRateTimer();
 }
 
 void LoadGenerator::SweepTimeouts() {
@@ -176,8 +204,12 @@ void LoadGenerator::SecondTick() {
 
 void LoadGenerator::OnConnected(ClientConnection* connection) {
   ++connected_count_;
-  if (share_.rate > 0) return;  // the schedule, not the connection, decides when to send
   const int64_t now = reactor::MonotonicNanos();
+  if (share_.rate > 0) {
+    // The schedule, not the connection, decides when to send: usually not yet.
+    SendDue(connection, now);
+    return;
+  }
   for (int i = 0; i < options_.pipeline; ++i) {
     if (!TakeSendPermit()) break;
     connection->QueueRequest(now);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -49,11 +50,18 @@ class LoadGenerator : public ConnectionHost {
   void OnDisconnected(ClientConnection* connection, bool was_connected) override;
   bool TakeSendPermit() override;
   void OnRequestsResolved() override;
+  void WakeAt(ClientConnection* connection, int64_t intended_nanos) override;
 
  private:
   void StartConnects();
   void ConnectTick();
-  void RateTick();
+  // Fixed rate: queues and flushes what `connection` owes by `now`, and books its next wake-up.
+  void SendDue(ClientConnection* connection, int64_t now);
+  // Fixed rate: one one-shot timer, armed for the earliest booked wake-up: requests leave at
+  // their intended time, not at the next tick of a periodic timer (whose lateness would count as
+  // latency in the corrected histogram).
+  void ArmRateTimer();
+  void OnRateTimer();
   void SweepTimeouts();
   void SecondTick();
   // Stops sending and ends the loop; the connections are closed after Run() returns.
@@ -78,8 +86,16 @@ class LoadGenerator : public ConnectionHost {
   bool measuring_ = false;      // past the warm-up
   size_t next_to_connect_ = 0;  // connection index of the next first connect
   uint64_t measured_sent_ = 0;  // for the --requests quota
-  uint64_t scheduled_ = 0;      // fixed rate: requests issued so far
-  size_t rate_cursor_ = 0;      // fixed rate: round-robin over connections
+
+  // Fixed rate: connections with a free pipeline slot, waiting for their next intended time, as
+  // a min-heap of (time, connection index). A connection with no free slot is not in it: the
+  // reply that frees one sends what is due. wake_at_[i] is connection i's one valid entry
+  // (INT64_MAX if none); entries that differ from it were superseded and are skipped.
+  std::vector<std::pair<int64_t, size_t>> wakeups_;
+  std::vector<int64_t> wake_at_;
+  reactor::TimerId rate_timer_ = 0;
+  int64_t rate_timer_deadline_ = 0;
+  bool in_rate_timer_ = false;
   size_t connected_count_ = 0;
   size_t dead_count_ = 0;  // gave up (no --reconnect)
   int second_ = 0;

@@ -49,6 +49,7 @@ class NullHost : public ConnectionHost {
   void OnDisconnected(ClientConnection*, bool) override {}
   bool TakeSendPermit() override { return true; }
   void OnRequestsResolved() override {}
+  void WakeAt(ClientConnection*, int64_t) override {}
 };
 
 // One request/response through ClientConnection's own paths (send, recv, verify, ring, histogram
@@ -74,7 +75,7 @@ void BM_ClientConnectionRoundTrip(benchmark::State& state) {
   context.connect_timeout_nanos = 1'000'000'000;
   EchoCodec codec(64);
   const std::string_view request = codec.RequestFor(0);
-  ClientConnection connection(&context, 0, request, codec.NewVerifier(request), nullptr, 1);
+  ClientConnection connection(&context, 0, 0, request, codec.NewVerifier(request), nullptr, 1);
   connection.AdoptConnectedFdForTesting(fds[0]);
   char buf[256];
   connection.SendRequest(0);
