@@ -183,7 +183,7 @@ void ClientConnection::HandleReadable() {
   char* room = target.PrepareWrite(kReadChunkBytes);
   const ssize_t n = recv(fd_, room, kReadChunkBytes, MSG_DONTWAIT);
   if (n == 0) {
-    Lose(LossCause::kEof, 0);
+    HandleEof();
     return;
   }
   if (n < 0) {
@@ -212,8 +212,6 @@ void ClientConnection::HandleReadable() {
 }
 
 ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) {
-  LoadStats& stats = *context_->stats;
-  Ledger& ledger = stats.ledger;
   size_t consumed = 0;
   int answered = 0;
   bool resolved = false;
@@ -232,44 +230,8 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
       Lose(LossCause::kMalformed, 0);
       return -1;
     }
-    const InFlight entry = ring_[ring_head_];
-    ring_head_ = (ring_head_ + 1) % ring_.size();
-    --in_flight_count_;
     ++answered;
-    if (result.last_on_connection) last_reply_seen_ = true;
-    // Requests meant for the warm-up are not measured. A late answer is measured too, at its
-    // true latency: leaving it out would cap the histograms at --timeout, which is how wrk hides
-    // its worst latencies.
-    if (entry.intended_nanos >= context_->measure_start_nanos) {
-      ++stats.measured_responses;
-      stats.corrected.Record(now - entry.intended_nanos);
-      stats.uncorrected.Record(now - entry.sent_nanos);
-      context_->interval->latency.Record(now - entry.intended_nanos);
-    }
-    ++context_->interval->responses;
-    if (entry.timed_out) {
-      // Resolved already, as timed out, in the ledger.
-      --timed_out_prefix_;
-      ++ledger.late;
-      continue;
-    }
-    resolved = true;
-    if (result.status_class >= 0) ++stats.status_classes[result.status_class];
-    switch (result.kind) {
-      case VerifyResult::kOk:
-        ++ledger.ok;
-        ++ok_responses_;
-        break;
-      case VerifyResult::kErrorReply:
-        ++ledger.error_replies;
-        ++context_->interval->errors;
-        NoteError(result.detail);
-        break;
-      default:
-        ++ledger.mismatched;
-        ++context_->interval->errors;
-        break;
-    }
+    resolved |= AccountReply(result, now);
   }
   if (resolved) context_->host->OnRequestsResolved();
   if (state_ != State::kConnected) return -1;
@@ -289,6 +251,61 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     }
   }
   return static_cast<ptrdiff_t>(consumed);
+}
+
+bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
+  LoadStats& stats = *context_->stats;
+  Ledger& ledger = stats.ledger;
+  const InFlight entry = ring_[ring_head_];
+  ring_head_ = (ring_head_ + 1) % ring_.size();
+  --in_flight_count_;
+  if (result.last_on_connection) last_reply_seen_ = true;
+  // Requests meant for the warm-up are not measured. A late answer is measured too, at its true
+  // latency: leaving it out would cap the histograms at --timeout, which is how wrk hides its
+  // worst latencies.
+  if (entry.intended_nanos >= context_->measure_start_nanos) {
+    ++stats.measured_responses;
+    stats.corrected.Record(now - entry.intended_nanos);
+    stats.uncorrected.Record(now - entry.sent_nanos);
+    context_->interval->latency.Record(now - entry.intended_nanos);
+  }
+  ++context_->interval->responses;
+  if (entry.timed_out) {
+    // Resolved already, as timed out, in the ledger.
+    --timed_out_prefix_;
+    ++ledger.late;
+    return false;
+  }
+  if (result.status_class >= 0) ++stats.status_classes[result.status_class];
+  switch (result.kind) {
+    case VerifyResult::kOk:
+      ++ledger.ok;
+      ++ok_responses_;
+      break;
+    case VerifyResult::kErrorReply:
+      ++ledger.error_replies;
+      ++context_->interval->errors;
+      NoteError(result.detail);
+      break;
+    default:
+      ++ledger.mismatched;
+      ++context_->interval->errors;
+      break;
+  }
+  return true;
+}
+
+void ClientConnection::HandleEof() {
+  // A response whose body runs to the close (HTTP with neither Content-Length nor chunking) is
+  // complete only now; its bytes are all in input_, since nothing could consume them before.
+  if (in_flight_count_ > 0) {
+    const VerifyResult result = verifier_->Finish(input_.view());
+    if (result.kind != VerifyResult::kIncomplete && result.kind != VerifyResult::kMalformed) {
+      const int64_t now = reactor::MonotonicNanos();
+      if (AccountReply(result, now)) context_->host->OnRequestsResolved();
+    }
+  }
+  Lose(LossCause::kEof, 0);
 }
 
 bool ClientConnection::SendRequest(int64_t intended_nanos) {

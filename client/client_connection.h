@@ -140,6 +140,11 @@ class ClientConnection : public reactor::EventHandler {
   // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if
   // the connection was closed.
   ptrdiff_t ProcessReplies(std::string_view input, int64_t now);
+  // Accounts one complete reply to the oldest request in flight. True if that resolved the
+  // request (false for a late answer: it was resolved when it timed out).
+  bool AccountReply(const VerifyResult& result, int64_t now);
+  // The peer closed: completes a reply delimited by the close, then loses the connection.
+  void HandleEof();
   void Lose(LossCause cause, int err);
   // Closes the fd and forgets in-flight requests (after the caller has counted them).
   void CloseFd();

@@ -22,13 +22,19 @@ class HttpCodec : public RequestCodec {
   std::string request_;
 };
 
-// 2xx is ok; any other status is an error reply counted under "HTTP <class>xx".
+// 2xx is ok; any other status is an error reply counted under "HTTP <class>xx". Interim 1xx
+// responses (100 Continue, 103 Early Hints) precede the response to a request and are skipped;
+// 101 Switching Protocols is final, and the last HTTP on its connection.
 class HttpVerifier : public ResponseVerifier {
  public:
   VerifyResult Next(std::string_view input) override;
+  VerifyResult Finish(std::string_view input) override;
   void Reset() override { parser_.Reset(); }
 
  private:
+  // `at_eof`: Finish() rather than Parse() the response at the front of `input`.
+  VerifyResult Verify(std::string_view input, bool at_eof);
+
   protocol::HttpResponseParser parser_;
 };
 

@@ -35,6 +35,9 @@ class ResponseVerifier {
  public:
   virtual ~ResponseVerifier() = default;
   virtual VerifyResult Next(std::string_view input) = 0;
+  // The peer closed the connection and `input` is all that is left of it. Completes a response
+  // delimited by the close (an HTTP body with no length); kIncomplete when there is none.
+  virtual VerifyResult Finish(std::string_view input) { return VerifyResult{}; }
   // Forgets a partial response (the connection was replaced).
   virtual void Reset() = 0;
 };
