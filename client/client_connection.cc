@@ -142,7 +142,9 @@ void ClientConnection::CompleteConnect() {
   ++stats.ledger.connected;
   stats.connect.Record(now - connect_start_nanos_);
   state_ = State::kConnected;
-  consecutive_failures_ = 0;
+  // Not a success for the backoff yet: a server that accepts and then resets must not be
+  // reconnected to at the minimum delay forever. The first verified reply is the success.
+  verified_since_connect_ = false;
   last_reply_seen_ = false;
   closed_politely_ = false;
   verifier_->Reset();
@@ -281,6 +283,8 @@ bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
     case VerifyResult::kOk:
       ++ledger.ok;
       ++ok_responses_;
+      verified_since_connect_ = true;
+      consecutive_failures_ = 0;
       break;
     case VerifyResult::kErrorReply:
       ++ledger.error_replies;
@@ -408,6 +412,7 @@ void ClientConnection::CheckTimeouts(int64_t now_nanos) {
 void ClientConnection::Lose(LossCause cause, int err) {
   Ledger& ledger = context_->stats->ledger;
   const uint64_t pending = in_flight_count_ - timed_out_prefix_;
+  if (!verified_since_connect_) ++consecutive_failures_;
   switch (cause) {
     case LossCause::kEof:
       closed_politely_ = last_reply_seen_;

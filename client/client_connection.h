@@ -115,7 +115,8 @@ class ClientConnection : public reactor::EventHandler {
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
-  // Lost connections in a row without a completed connect, for the reconnect backoff.
+  // Failed connects, and connections lost before any verified (ok) reply, since the last
+  // verified reply: the reconnect backoff grows with them.
   int consecutive_failures() const { return consecutive_failures_; }
   // The last connection ended because the server announced it (HTTP `Connection: close`), not
   // by failing: the host reopens it even without --reconnect, as a browser or wrk would.
@@ -169,8 +170,9 @@ class ClientConnection : public reactor::EventHandler {
   int64_t connect_start_nanos_ = 0;
   uint64_t rate_slot_ = 0;  // fixed rate: the schedule slot of the next request
   int consecutive_failures_ = 0;
-  uint64_t ok_responses_ = 0;     // over the object's life, across reconnects
-  bool last_reply_seen_ = false;  // the server announced its last reply on this connection
+  uint64_t ok_responses_ = 0;            // over the object's life, across reconnects
+  bool verified_since_connect_ = false;  // an ok reply on the current connection
+  bool last_reply_seen_ = false;         // the server announced its last reply on this connection
   bool closed_politely_ = false;
 
   // In-flight requests, oldest first: a ring that grows (doubling) only when full.

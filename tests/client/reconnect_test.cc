@@ -78,5 +78,26 @@ TEST(ReconnectTest, FailedReopensAfterPoliteCloseBackOff) {
   EXPECT_LE(l.attempted, 10u) << r.FormatSummary();
 }
 
+TEST(ReconnectTest, ConnectionsResetBeforeAnyReplyBackOff) {
+  // Every connect succeeds and is reset at once. Each such connection is a failure for the
+  // backoff, which therefore grows as it does for refused connects; were a completed connect
+  // to count as success, every reconnect would wait only the minimum.
+  auto server = ScriptedServer::Start([](int fd, int) { reactor_testing::SetLingerZero(fd); });
+  ASSERT_TRUE(server.ok()) << server.status();
+  ClientOptions o;
+  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", (*server)->port());
+  o.connections = 2;
+  o.duration = absl::Seconds(1);
+  o.reconnect = true;
+  o.reconnect_backoff_min = absl::Milliseconds(10);
+  o.reconnect_backoff_max = absl::Seconds(1);
+  const RunReport r = RunChecked(o);
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.ok, 0u);
+  EXPECT_GE(l.reconnects, 2 * 2u) << r.FormatSummary();
+  // Backoff 20, 40, 80 ... ms: about 6 attempts per connection in 1 s (100 at 10 ms each).
+  EXPECT_LE(l.attempted, 2 * 10u) << r.FormatSummary();
+}
+
 }  // namespace
 }  // namespace client
