@@ -88,9 +88,11 @@ absl::Status ClientOptions::Validate() const {
       return Bad("source_addresses", "every address must be of the target's family (IPv4/IPv6)");
     }
   }
-  if (protocol == ClientProtocol::kResp) {
-    const std::string upper = absl::AsciiStrToUpper(AbslView(command));
-    if (upper != "PING" && upper != "ECHO") return Bad("command", "must be PING or ECHO");
+  // What the words mean (PING, ECHO, or any other command) is RespCodec's to decide.
+  if (protocol == ClientProtocol::kResp && absl::StripAsciiWhitespace(AbslView(command)).empty()) {
+    return Bad("command",
+               "must name a command, e.g. PING, ECHO (a --message_bytes payload) or \"SET key "
+               "value\"");
   }
   if (protocol == ClientProtocol::kHttp && (path.empty() || path[0] != '/')) {
     return Bad("path", "must start with '/'");

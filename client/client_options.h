@@ -39,7 +39,7 @@ struct ClientOptions {
   absl::Duration reconnect_backoff_max = absl::Seconds(1);
   std::vector<reactor::SocketAddress> source_addresses;
 
-  std::string command = "PING";  // --protocol=resp
+  std::string command = "PING";  // --protocol=resp: a command line (see RespCodec)
   std::string path = "/";        // --protocol=http
   std::string host_header;       // --protocol=http; default: the target
 

@@ -1,7 +1,6 @@
 // MakeCodec: one switch over the protocols.
 #include "client/codec_factory.h"
 
-#include "absl/strings/ascii.h"
 #include "client/echo_codec.h"
 #include "client/http_codec.h"
 #include "client/resp_codec.h"
@@ -12,14 +11,8 @@ absl::StatusOr<std::unique_ptr<RequestCodec>> MakeCodec(const ClientOptions& opt
   switch (options.protocol) {
     case ClientProtocol::kEcho:
       return std::make_unique<EchoCodec>(options.message_bytes);
-    case ClientProtocol::kResp: {
-      const std::string upper = absl::AsciiStrToUpper(options.command);
-      if (upper == "PING") return std::make_unique<RespCodec>(RespCodec::Command::kPing, 0);
-      if (upper == "ECHO") {
-        return std::make_unique<RespCodec>(RespCodec::Command::kEcho, options.message_bytes);
-      }
-      return absl::InvalidArgumentError("--command: must be PING or ECHO");
-    }
+    case ClientProtocol::kResp:
+      return std::make_unique<RespCodec>(options.command, options.message_bytes);
     case ClientProtocol::kHttp:
       return std::make_unique<HttpCodec>(options.path, options.host_header.empty()
                                                            ? options.target.ToString()

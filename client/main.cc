@@ -44,7 +44,10 @@ ABSL_FLAG(absl::Duration, reconnect_backoff_min, absl::Milliseconds(10), "first 
 ABSL_FLAG(absl::Duration, reconnect_backoff_max, absl::Seconds(1), "reconnect delay cap");
 ABSL_FLAG(std::string, source_addresses, "",
           "local addresses to bind, round-robin: a list and/or ranges, e.g. 127.0.0.1-127.0.0.8");
-ABSL_FLAG(std::string, command, "PING", "--protocol=resp: PING or ECHO (payload --message_bytes)");
+ABSL_FLAG(std::string, command, "PING",
+          "--protocol=resp: the command to send, words separated by spaces: PING (expects "
+          "+PONG), ECHO (sends a --message_bytes payload, expects it back) or any other, e.g. "
+          "\"SET key value\" or \"GET key\" (expects a reply that is not an error)");
 ABSL_FLAG(std::string, path, "/", "--protocol=http: the path to GET");
 ABSL_FLAG(std::string, host, "", "--protocol=http: the Host header (default: the target)");
 ABSL_FLAG(bool, progress, true, "print a progress line each second on stderr");

@@ -1,7 +1,9 @@
-// RespCodec: request encoding and reply checks.
+// RespCodec: command-line splitting, request encoding and reply checks.
 #include "client/resp_codec.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace client {
 namespace {
@@ -10,19 +12,43 @@ namespace {
 // request data in its errors cannot grow the table without bound.
 constexpr size_t kMaxErrorDetail = 64;
 
+absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+void AppendBulk(std::string* out, std::string_view word) {
+  absl::StrAppend(out, "$", word.size(), "\r\n", AbslView(word), "\r\n");
+}
+
+std::string EncodeArray(const std::vector<std::string>& words) {
+  std::string out = absl::StrCat("*", words.size(), "\r\n");
+  for (const std::string& word : words) AppendBulk(&out, word);
+  return out;
+}
+
 }  // namespace
 
-RespCodec::RespCodec(Command command, size_t payload_bytes)
-    : command_(command), payload_bytes_(payload_bytes) {
-  if (command == Command::kPing) {
-    requests_.push_back("*1\r\n$4\r\nPING\r\n");
+std::vector<std::string> SplitCommandLine(std::string_view command_line) {
+  return absl::StrSplit(AbslView(command_line), absl::ByAnyChar(" \t"), absl::SkipEmpty());
+}
+
+RespCodec::RespCodec(std::string_view command_line, size_t payload_bytes)
+    : payload_bytes_(payload_bytes) {
+  std::vector<std::string> words = SplitCommandLine(command_line);
+  const std::string name = words.empty() ? "" : absl::AsciiStrToUpper(words[0]);
+  if (words.size() == 1 && name == "PING") {
+    expect_ = Expect::kPong;
+  } else if (words.size() == 1 && name == "ECHO") {
+    expect_ = Expect::kPayload;
+  }
+  if (expect_ != Expect::kPayload) {
+    requests_.push_back(EncodeArray(words));
     return;
   }
   std::string pattern(payload_bytes + kPhases, 'a');
   for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<char>('a' + i % kPhases);
   for (int phase = 0; phase < kPhases; ++phase) {
-    requests_.push_back(absl::StrCat("*2\r\n$4\r\nECHO\r\n$", payload_bytes, "\r\n",
-                                     pattern.substr(phase, payload_bytes), "\r\n"));
+    words.resize(1);
+    words.push_back(pattern.substr(phase, payload_bytes));
+    requests_.push_back(EncodeArray(words));
   }
 }
 
@@ -31,10 +57,10 @@ std::string_view RespCodec::RequestFor(uint64_t slot) const {
 }
 
 std::unique_ptr<ResponseVerifier> RespCodec::NewVerifier(std::string_view request) const {
-  if (command_ == Command::kPing) return std::make_unique<RespVerifier>(std::string_view(), true);
+  if (expect_ != Expect::kPayload) return std::make_unique<RespVerifier>(expect_, "");
   // The payload is the last payload_bytes_ before the final CRLF of the request.
   return std::make_unique<RespVerifier>(
-      request.substr(request.size() - 2 - payload_bytes_, payload_bytes_), false);
+      expect_, request.substr(request.size() - 2 - payload_bytes_, payload_bytes_));
 }
 
 VerifyResult RespVerifier::Next(std::string_view input) {
@@ -53,9 +79,17 @@ VerifyResult RespVerifier::Next(std::string_view input) {
     out.detail = r.payload.substr(0, kMaxErrorDetail);
     return out;
   }
-  const bool ok = ping_
-                      ? (r.type == protocol::RespType::kSimpleString && r.payload == "PONG")
-                      : (r.type == protocol::RespType::kBulkString && r.payload == expected_bulk_);
+  bool ok = true;
+  switch (expect_) {
+    case RespCodec::Expect::kPong:
+      ok = r.type == protocol::RespType::kSimpleString && r.payload == "PONG";
+      break;
+    case RespCodec::Expect::kPayload:
+      ok = r.type == protocol::RespType::kBulkString && r.payload == expected_bulk_;
+      break;
+    case RespCodec::Expect::kNoError:
+      break;
+  }
   out.kind = ok ? VerifyResult::kOk : VerifyResult::kMismatch;
   return out;
 }

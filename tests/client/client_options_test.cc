@@ -47,12 +47,23 @@ TEST(ClientOptionsTest, BadValuesNameTheirFlag) {
   ExpectRejected(o, "connect_timeout");
   o = Valid();
   o.protocol = ClientProtocol::kResp;
-  o.command = "GET";
+  o.command = " ";
   ExpectRejected(o, "command");
   o = Valid();
   o.protocol = ClientProtocol::kHttp;
   o.path = "nope";
   ExpectRejected(o, "path");
+}
+
+TEST(ClientOptionsTest, AnyRespCommandLineIsAccepted) {
+  ClientOptions o = Valid();
+  o.protocol = ClientProtocol::kResp;
+  for (const char* command : {"PING", "echo", "SET key value", "GET key", "INCR counter"}) {
+    o.command = command;
+    EXPECT_TRUE(o.Validate().ok()) << command;
+  }
+  o.command = "";
+  ExpectRejected(o, "command");
 }
 
 TEST(ClientOptionsTest, RatesParse) {

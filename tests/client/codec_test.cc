@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/http_codec.h"
+#include "client/resp_codec.h"
 #include "gtest/gtest.h"
 
 namespace client {
@@ -71,6 +72,45 @@ TEST(HttpVerifierTest, FinishCompletesABodyEndedByTheClose) {
   HttpVerifier cut;
   EXPECT_EQ(cut.Finish("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nok").kind,
             VerifyResult::kMalformed);
+}
+
+TEST(RespCodecTest, ACommandLineIsOneArrayOfItsWords) {
+  EXPECT_EQ(RespCodec("SET key value", 64).RequestFor(0),
+            "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n");
+  EXPECT_EQ(RespCodec("  GET \t key ", 64).RequestFor(7), "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n");
+  EXPECT_EQ(RespCodec("PING", 64).RequestFor(3), "*1\r\n$4\r\nPING\r\n");
+  EXPECT_EQ(RespCodec("ping", 64).expect(), RespCodec::Expect::kPong);
+  EXPECT_EQ(RespCodec("PING hello", 64).expect(), RespCodec::Expect::kNoError);
+  EXPECT_EQ(RespCodec("ECHO hello", 64).expect(), RespCodec::Expect::kNoError);
+  EXPECT_EQ(RespCodec("GET key", 64).expect(), RespCodec::Expect::kNoError);
+}
+
+TEST(RespCodecTest, EchoAloneSendsAPayloadPerPhase) {
+  const RespCodec codec("ECHO", 5);
+  EXPECT_EQ(codec.expect(), RespCodec::Expect::kPayload);
+  EXPECT_EQ(codec.RequestFor(0), "*2\r\n$4\r\nECHO\r\n$5\r\nabcde\r\n");
+  EXPECT_EQ(codec.RequestFor(1), "*2\r\n$4\r\nECHO\r\n$5\r\nbcdef\r\n");
+  auto verifier = codec.NewVerifier(codec.RequestFor(1));
+  EXPECT_EQ(verifier->Next("$5\r\nbcdef\r\n").kind, VerifyResult::kOk);
+  EXPECT_EQ(verifier->Next("$5\r\nabcde\r\n").kind, VerifyResult::kMismatch);
+}
+
+TEST(RespCodecTest, WhatEachCommandAccepts) {
+  const RespCodec any("GET key", 0);
+  auto verifier = any.NewVerifier(any.RequestFor(0));
+  for (std::string_view reply : {"+OK\r\n", "$-1\r\n", ":1\r\n", "*0\r\n", "$1\r\nx\r\n"}) {
+    const VerifyResult r = verifier->Next(reply);
+    EXPECT_EQ(r.kind, VerifyResult::kOk) << reply;
+    EXPECT_EQ(r.consumed, reply.size()) << reply;
+  }
+  const VerifyResult error = verifier->Next("-ERR no\r\n");
+  EXPECT_EQ(error.kind, VerifyResult::kErrorReply);
+  EXPECT_EQ(error.detail, "ERR no");
+
+  const RespCodec ping("PING", 0);
+  auto pong = ping.NewVerifier(ping.RequestFor(0));
+  EXPECT_EQ(pong->Next("+PONG\r\n").kind, VerifyResult::kOk);
+  EXPECT_EQ(pong->Next("+OK\r\n").kind, VerifyResult::kMismatch);
 }
 
 }  // namespace
