@@ -4,9 +4,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -17,6 +19,8 @@ namespace client {
 namespace {
 
 constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+// Requests per sendmsg when a pipelined batch goes out (a 4 KiB iovec array on the stack).
+constexpr size_t kMaxIovecs = 256;
 
 }  // namespace
 
@@ -30,7 +34,8 @@ ClientConnection::ClientConnection(ClientContext* context, size_t index, uint64_
       request_(request),
       verifier_(std::move(verifier)),
       source_(source),
-      ring_(std::max<size_t>(1, in_flight_capacity)) {}
+      ring_(std::bit_ceil(std::max<size_t>(1, in_flight_capacity))),
+      ring_mask_(ring_.size() - 1) {}
 
 ClientConnection::~ClientConnection() { CloseFd(); }
 
@@ -179,10 +184,11 @@ void ClientConnection::OnEvents(uint32_t events) {
 }
 
 void ClientConnection::HandleReadable() {
-  // An incomplete reply waits in input_; otherwise read into the thread's shared scratch buffer,
-  // and keep only what is left of a partial reply.
-  reactor::Buffer& target = input_.empty() ? context_->scratch : input_;
-  char* room = target.PrepareWrite(kReadChunkBytes);
+  // Always into the thread's shared scratch buffer, so a connection holds no read buffer of its
+  // own; only the bytes of a partial reply are kept, in input_.
+  reactor::Buffer& scratch = context_->scratch;
+  scratch.Clear();
+  char* room = scratch.PrepareWrite(kReadChunkBytes);
   const ssize_t n = recv(fd_, room, kReadChunkBytes, MSG_DONTWAIT);
   if (n == 0) {
     HandleEof();
@@ -193,21 +199,20 @@ void ClientConnection::HandleReadable() {
     Lose(LossCause::kReset, errno);
     return;
   }
-  target.Commit(static_cast<size_t>(n));
+  scratch.Commit(static_cast<size_t>(n));
   const int64_t now = reactor::MonotonicNanos();
   if (now >= context_->measure_start_nanos) context_->stats->bytes_received += n;
-  const ptrdiff_t consumed = ProcessReplies(target.view(), now);
-  if (consumed < 0) {
-    context_->scratch.Clear();
-    return;
-  }
-  if (&target == &context_->scratch) {
-    if (static_cast<size_t>(consumed) < target.size()) {
-      input_.Append(target.view().substr(consumed));
-    }
-    target.Clear();
-  } else {
-    target.Consume(static_cast<size_t>(consumed));
+  // A partial reply is pending: the new bytes complete it (or extend it) where it waits.
+  const bool partial_pending = !input_.empty();
+  if (partial_pending) input_.Append(scratch.view());
+  const std::string_view data = partial_pending ? input_.view() : scratch.view();
+  const ptrdiff_t consumed = ProcessReplies(data, now);
+  if (consumed < 0) return;  // closed: CloseFd dropped input_
+  if (partial_pending) {
+    input_.Consume(static_cast<size_t>(consumed));
+    input_.ReleaseIfEmpty();
+  } else if (static_cast<size_t>(consumed) < data.size()) {
+    input_.Append(data.substr(consumed));
   }
   if (state_ != State::kConnected) return;
   Flush();
@@ -247,8 +252,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     } else {
       for (int i = 0; i < answered; ++i) {
         if (!context_->host->TakeSendPermit()) break;
-        PushInFlight(InFlight{now, now, false});
-        output_.Append(request_);
+        QueueRequest(now, now);
       }
     }
   }
@@ -259,7 +263,7 @@ bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
   LoadStats& stats = *context_->stats;
   Ledger& ledger = stats.ledger;
   const InFlight entry = ring_[ring_head_];
-  ring_head_ = (ring_head_ + 1) % ring_.size();
+  ring_head_ = (ring_head_ + 1) & ring_mask_;
   --in_flight_count_;
   if (result.last_on_connection) last_reply_seen_ = true;
   // Requests meant for the warm-up are not measured. A late answer is measured too, at its true
@@ -314,13 +318,13 @@ void ClientConnection::HandleEof() {
 
 bool ClientConnection::SendRequest(int64_t intended_nanos) {
   if (state_ != State::kConnected || last_reply_seen_) return false;
-  QueueRequest(intended_nanos);
+  QueueRequest(intended_nanos, reactor::MonotonicNanos());
   return Flush();
 }
 
-void ClientConnection::QueueRequest(int64_t intended_nanos) {
-  PushInFlight(InFlight{intended_nanos, reactor::MonotonicNanos(), false});
-  output_.Append(request_);
+void ClientConnection::QueueRequest(int64_t intended_nanos, int64_t sent_nanos) {
+  PushInFlight(InFlight{intended_nanos, sent_nanos, false});
+  ++unsent_requests_;
 }
 
 int64_t ClientConnection::IntendedTime(uint64_t k) const {
@@ -346,8 +350,7 @@ int64_t ClientConnection::QueueDue(int64_t now_nanos) {
     if (intended > now_nanos) return intended;
     if (!context_->host->TakeSendPermit()) return 0;
     rate_slot_ += context_->rate_stride;
-    PushInFlight(InFlight{intended, now_nanos, false});
-    output_.Append(request_);
+    QueueRequest(intended, now_nanos);
   }
   return 0;
 }
@@ -356,33 +359,50 @@ void ClientConnection::PushInFlight(const InFlight& entry) {
   if (in_flight_count_ == ring_.size()) {
     // Full (open loop against a slow server): grow, keeping the order. Rare and amortised.
     std::vector<InFlight> bigger(ring_.size() * 2);
-    for (size_t i = 0; i < in_flight_count_; ++i) {
-      bigger[i] = ring_[(ring_head_ + i) % ring_.size()];
-    }
+    for (size_t i = 0; i < in_flight_count_; ++i) bigger[i] = ring_[(ring_head_ + i) & ring_mask_];
     ring_.swap(bigger);
+    ring_mask_ = ring_.size() - 1;
     ring_head_ = 0;
   }
-  ring_[(ring_head_ + in_flight_count_) % ring_.size()] = entry;
+  ring_[(ring_head_ + in_flight_count_) & ring_mask_] = entry;
   ++in_flight_count_;
   ++context_->stats->ledger.sent;
 }
 
 bool ClientConnection::Flush() {
-  while (!output_.empty()) {
-    const ssize_t n = send(fd_, output_.data(), output_.size(), kSendFlags);
+  // The bytes to send are `unsent_requests_` copies of request_, less the `unsent_offset_` the
+  // socket already took of the first: sent straight from the request, never copied.
+  const size_t size = request_.size();
+  while (unsent_requests_ > 0) {
+    ssize_t n;
+    if (unsent_requests_ == 1) {
+      n = send(fd_, request_.data() + unsent_offset_, size - unsent_offset_, kSendFlags);
+    } else {
+      // A pipelined batch: the request repeated in one sendmsg.
+      iovec iov[kMaxIovecs];
+      const size_t count = std::min(unsent_requests_, kMaxIovecs);
+      iov[0] = {const_cast<char*>(request_.data()) + unsent_offset_, size - unsent_offset_};
+      for (size_t i = 1; i < count; ++i) iov[i] = {const_cast<char*>(request_.data()), size};
+      msghdr message{};
+      message.msg_iov = iov;
+      message.msg_iovlen = count;
+      n = sendmsg(fd_, &message, kSendFlags);
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       Lose(LossCause::kReset, errno);
       return false;
     }
-    if (reactor::MonotonicNanos() >= context_->measure_start_nanos) {
+    if (context_->loop->now_nanos() >= context_->measure_start_nanos) {
       context_->stats->bytes_sent += n;
     }
-    output_.Consume(static_cast<size_t>(n));
+    const size_t through = unsent_offset_ + static_cast<size_t>(n);
+    unsent_requests_ -= through / size;
+    unsent_offset_ = through % size;
   }
   // EPOLLOUT only while output waits: no epoll_ctl at all in the steady state.
-  const uint32_t wanted = output_.empty() ? EPOLLIN : (EPOLLIN | EPOLLOUT);
+  const uint32_t wanted = unsent_requests_ == 0 ? EPOLLIN : (EPOLLIN | EPOLLOUT);
   if (absl::Status s = context_->loop->Modify(fd_, wanted); !s.ok()) {
     Lose(LossCause::kReset, ENOMEM);
     return false;
@@ -398,7 +418,7 @@ void ClientConnection::CheckTimeouts(int64_t now_nanos) {
   if (state_ != State::kConnected) return;
   bool any = false;
   while (timed_out_prefix_ < in_flight_count_) {
-    InFlight& entry = ring_[(ring_head_ + timed_out_prefix_) % ring_.size()];
+    InFlight& entry = ring_[(ring_head_ + timed_out_prefix_) & ring_mask_];
     if (now_nanos - entry.sent_nanos < context_->timeout_nanos) break;
     entry.timed_out = true;
     ++timed_out_prefix_;
@@ -463,12 +483,18 @@ void ClientConnection::CloseFd() {
   ring_head_ = 0;
   in_flight_count_ = 0;
   timed_out_prefix_ = 0;
+  unsent_requests_ = 0;
+  unsent_offset_ = 0;
   input_.Clear();
-  output_.Clear();
+  input_.ReleaseIfEmpty();
 }
 
 void ClientConnection::NoteError(std::string_view detail) {
-  ++context_->stats->errors_by_detail[std::string(detail)];
+  // Looked up by the view: a string is made only the first time a message is seen.
+  auto& by_detail = context_->stats->errors_by_detail;
+  auto it = by_detail.find(detail);
+  if (it == by_detail.end()) it = by_detail.emplace(std::string(detail), 0).first;
+  ++it->second;
 }
 
 }  // namespace client

@@ -76,7 +76,8 @@ class ClientConnection : public reactor::EventHandler {
   enum class State { kIdle, kConnecting, kConnected, kClosed };
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
-  // `request` and `source` (may be null) must outlive the connection. `index` is the
+  // `request` (not empty) and `source` (may be null) must outlive the connection: requests are
+  // sent from `request` itself, never copied. `index` is the
   // connection's position among its thread's connections (its share of the rate schedule);
   // `slot` its number in the whole run.
   ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
@@ -93,8 +94,8 @@ class ClientConnection : public reactor::EventHandler {
   // current time). Only in kConnected. False if the connection was lost while sending.
   bool SendRequest(int64_t intended_nanos);
   // Queues one request without sending it: a batch (the pipeline's first window) then goes out
-  // in one send with Flush().
-  void QueueRequest(int64_t intended_nanos);
+  // in one send with Flush(). `sent_nanos`: when it goes (now; Flush follows at once).
+  void QueueRequest(int64_t intended_nanos, int64_t sent_nanos);
   // Sends queued output; arms EPOLLOUT only for what the socket does not take. False if the
   // connection was lost.
   bool Flush();
@@ -115,6 +116,8 @@ class ClientConnection : public reactor::EventHandler {
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
+  // Memory held for a partial reply: 0 unless one is pending.
+  size_t input_capacity() const { return input_.capacity(); }
   // Failed connects, and connections lost before any verified (ok) reply, since the last
   // verified reply: the reconnect backoff grows with them.
   int consecutive_failures() const { return consecutive_failures_; }
@@ -175,15 +178,19 @@ class ClientConnection : public reactor::EventHandler {
   bool last_reply_seen_ = false;         // the server announced its last reply on this connection
   bool closed_politely_ = false;
 
-  // In-flight requests, oldest first: a ring that grows (doubling) only when full.
+  // In-flight requests, oldest first: a ring that grows (doubling) only when full. Its size is a
+  // power of two, so positions wrap with a mask.
   std::vector<InFlight> ring_;
+  size_t ring_mask_;
   size_t ring_head_ = 0;
   size_t in_flight_count_ = 0;
   // The leading in-flight entries already marked timed out: the timeout scan starts after them.
   size_t timed_out_prefix_ = 0;
 
-  reactor::Buffer input_;   // only a partial reply waiting for the rest
-  reactor::Buffer output_;  // only what the socket did not take yet
+  reactor::Buffer input_;  // only a partial reply waiting for the rest; released once used
+  // Queued requests the socket has not fully taken, and how much of the first it has.
+  size_t unsent_requests_ = 0;
+  size_t unsent_offset_ = 0;
 };
 
 }  // namespace client

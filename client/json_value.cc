@@ -1,8 +1,6 @@
 // JsonValue: a recursive-descent parser with a depth limit.
 #include "client/json_value.h"
 
-#include <cstdlib>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -180,8 +178,9 @@ double JsonValue::AsDouble() const {
   return type_ == Type::kNumber && absl::SimpleAtod(text_, &v) ? v : 0;
 }
 
-long double JsonValue::AsLongDouble() const {
-  return type_ == Type::kNumber ? std::strtold(text_.c_str(), nullptr) : 0;
+absl::uint128 JsonValue::AsUint128() const {
+  absl::uint128 v = 0;
+  return type_ == Type::kNumber && absl::SimpleAtoi(text_, &v) ? v : 0;
 }
 
 void AppendJsonString(std::string* out, std::string_view s) {

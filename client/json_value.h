@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 
 namespace client {
@@ -32,7 +33,7 @@ class JsonValue {
   uint64_t AsUint64() const;
   int64_t AsInt64() const;
   double AsDouble() const;
-  long double AsLongDouble() const;
+  absl::uint128 AsUint128() const;
 
  private:
   friend class JsonParser;

@@ -63,7 +63,7 @@ void LatencyHistogram::RecordN(int64_t nanos, uint64_t n) {
     counts_[IndexOf(nanos)] += n;
   }
   total_count_ += n;
-  sum_ += static_cast<long double>(nanos) * n;
+  sum_ += absl::uint128(static_cast<uint64_t>(nanos)) * n;
   min_ = std::min(min_, nanos);
   max_ = std::max(max_, nanos);
 }
@@ -88,7 +88,7 @@ void LatencyHistogram::Reset() {
 }
 
 double LatencyHistogram::Mean() const {
-  return total_count_ == 0 ? 0.0 : static_cast<double>(sum_ / total_count_);
+  return total_count_ == 0 ? 0.0 : static_cast<double>(sum_) / static_cast<double>(total_count_);
 }
 
 double LatencyHistogram::StdDev() const {

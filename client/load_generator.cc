@@ -212,7 +212,7 @@ void LoadGenerator::OnConnected(ClientConnection* connection) {
   }
   for (int i = 0; i < options_.pipeline; ++i) {
     if (!TakeSendPermit()) break;
-    connection->QueueRequest(now);
+    connection->QueueRequest(now, now);
   }
   connection->Flush();
 }

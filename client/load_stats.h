@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -45,7 +46,8 @@ struct LoadStats {
   uint64_t open_verified_at_end = 0;
   std::vector<ThreadCpu> cpu;  // one per thread
   // Error replies and unparsable replies by what they said ("-ERR unknown command", "HTTP 5xx").
-  std::map<std::string, uint64_t> errors_by_detail;
+  // Transparent comparison: counting a message looks it up by view, without making a string.
+  std::map<std::string, uint64_t, std::less<>> errors_by_detail;
   // Responses by HTTP status class: [1] counts 1xx ... [5] counts 5xx, [0] anything else. All
   // zero for other protocols. An array, not a map: it is counted per request.
   std::array<uint64_t, 6> status_classes{};

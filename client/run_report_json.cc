@@ -12,7 +12,12 @@ namespace {
 
 constexpr char kSchema[] = "reactor-load-client/1";
 
-std::string LongDoubleText(long double v) { return absl::StrFormat("%.0Lf", v); }
+std::string Uint128Text(absl::uint128 v) {
+  if (v == 0) return "0";
+  std::string digits;
+  for (; v > 0; v /= 10) digits.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+  return std::string(digits.rbegin(), digits.rend());
+}
 
 void AppendHistogram(std::string* out, const LatencyHistogram::Snapshot& h) {
   absl::StrAppendFormat(out,
@@ -20,7 +25,7 @@ void AppendHistogram(std::string* out, const LatencyHistogram::Snapshot& h) {
                         "%d, \"sum\": %s, \"overflow_count\": %d, \"overflow_sum\": %d, "
                         "\"buckets\": [",
                         LatencyHistogram::kSubBucketHalfBits, h.min, h.max,
-                        LongDoubleText(h.sum_nanos), h.overflow_count, h.overflow_sum_nanos);
+                        Uint128Text(h.sum_nanos), h.overflow_count, h.overflow_sum_nanos);
   for (size_t i = 0; i < h.buckets.size(); ++i) {
     absl::StrAppendFormat(out, "%s[%d, %d]", i == 0 ? "" : ", ", h.buckets[i].first,
                           h.buckets[i].second);
@@ -47,7 +52,7 @@ absl::StatusOr<LatencyHistogram::Snapshot> ReadHistogram(const JsonValue& v) {
   LatencyHistogram::Snapshot h;
   h.min = v["min"].AsInt64();
   h.max = v["max"].AsInt64();
-  h.sum_nanos = v["sum"].AsLongDouble();
+  h.sum_nanos = v["sum"].AsUint128();
   h.overflow_count = v["overflow_count"].AsUint64();
   h.overflow_sum_nanos = v["overflow_sum"].AsUint64();
   for (const JsonValue& b : v["buckets"].elements()) {

@@ -128,6 +128,19 @@ TEST(LatencyHistogramTest, MergeEqualsOneHistogramOfBothInputs) {
   EXPECT_EQ(merged.StdDev(), both.StdDev());
 }
 
+TEST(LatencyHistogramTest, MeanStaysExactPastTwoToThe64Nanoseconds) {
+  // 2^24 values of about 2^41 ns sum to about 2^65: past any 64-bit sum.
+  const int64_t big = LatencyHistogram::kMaxTrackableNanos - 1;
+  LatencyHistogram h;
+  h.RecordN(big, uint64_t{1} << 24);
+  EXPECT_EQ(h.Mean(), static_cast<double>(big));
+  h.RecordN(big + 2, uint64_t{1} << 24);  // overflow values count in the sum too
+  EXPECT_EQ(h.Mean(), static_cast<double>(big + 1));
+  LatencyHistogram back;
+  ASSERT_TRUE(back.AddSnapshot(h.ToSnapshot()).ok());
+  EXPECT_TRUE(back == h);
+}
+
 TEST(LatencyHistogramTest, SnapshotRoundTripIsExact) {
   LatencyHistogram h;
   for (int64_t v = 1; v < 5'000'000'000; v = v * 3 + 7) h.Record(v);

@@ -15,6 +15,8 @@ RunReport Sample(int seed) {
     r.stats.uncorrected.Record(i * 900 * seed);
   }
   r.stats.connect.Record(50'000);
+  // A histogram sum past 2^64 ns must survive the JSON form exactly.
+  r.stats.uncorrected.RecordN(LatencyHistogram::kMaxTrackableNanos - 1, uint64_t{1} << 24);
   r.stats.ledger.attempted = r.stats.ledger.connected = 10;
   r.stats.ledger.sent = 1010;
   r.stats.ledger.ok = 1000;
