@@ -77,6 +77,11 @@ expect_client_ok "redis PING, pipeline 16" 50000 --target="127.0.0.1:$redis_port
 expect_client_ok "redis ECHO 100 bytes, pipeline 4" 20000 --target="127.0.0.1:$redis_port" \
   --protocol=resp --command=ECHO --message_bytes=100 --connections=10 --pipeline=4 \
   --requests=20000
+expect_client_ok "redis SET, pipeline 8" 20000 --target="127.0.0.1:$redis_port" \
+  --protocol=resp --command="SET reactor:key some-value" --connections=10 --pipeline=8 \
+  --requests=20000
+expect_client_ok "redis GET, pipeline 8" 20000 --target="127.0.0.1:$redis_port" \
+  --protocol=resp --command="GET reactor:key" --connections=10 --pipeline=8 --requests=20000
 expect_client_ok "nginx GET, 20 connections" 10000 --target="127.0.0.1:$nginx_port" \
   --protocol=http --path=/ --connections=20 --requests=10000
 expect_client_ok "nginx GET, pipeline 8" 20000 --target="127.0.0.1:$nginx_port" \
