@@ -139,6 +139,12 @@ reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Bu
       factory_->AppendError(output, request.error_status);
       return reactor::ProtocolResult{input.size(), true};
     }
+    if (output.size() >= reactor::kOutputBudgetBytes) {
+      // Enough is owed already (pipelined GETs of a large body): this request waits, unconsumed,
+      // until the connection has delivered the output. It is parsed again then.
+      return reactor::ProtocolResult{
+          .consumed = offset, .close_after_output = false, .paused_for_output = true};
+    }
     offset += request.consumed;
     // Draining: this response asks the client to go away, and is the last.
     const bool keep_alive = request.keep_alive && !draining_;

@@ -51,7 +51,8 @@ class HttpFactory;
 
 // One HTTP connection: requests are answered in order; the connection closes after a response
 // that says `Connection: close` (the client asked for it, HTTP/1.0 without keep-alive, an error,
-// or the server is draining).
+// or the server is draining). Once the output holds reactor::kOutputBudgetBytes, the next request
+// waits (ProtocolResult::paused_for_output).
 class HttpSession : public reactor::Protocol {
  public:
   explicit HttpSession(HttpFactory* factory);

@@ -157,6 +157,12 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
       AppendError(output, absl::StrCat("ERR Protocol error: ", std::string(request.error)));
       return reactor::ProtocolResult{input.size(), true};
     }
+    if (output.size() >= reactor::kOutputBudgetBytes) {
+      // Enough is owed already (pipelined INFOs or large ECHOs): this request waits, unconsumed,
+      // until the connection has delivered the output. It is parsed again then.
+      return reactor::ProtocolResult{
+          .consumed = offset, .close_after_output = false, .paused_for_output = true};
+    }
     offset += request.consumed;
     if (request.argv.empty()) continue;  // a blank line, *0 or *-1: Redis skips them
     if (!Execute(request.argv, output)) return reactor::ProtocolResult{input.size(), true};

@@ -28,7 +28,8 @@ struct RespOptions {
 class RespFactory;
 
 // One RESP connection. Replies are appended straight into the output buffer: PING and ECHO
-// allocate nothing per request once the parser's vectors are warm.
+// allocate nothing per request once the parser's vectors are warm. Once the output holds
+// reactor::kOutputBudgetBytes, the next request waits (ProtocolResult::paused_for_output).
 class RespSession : public reactor::Protocol {
  public:
   explicit RespSession(RespFactory* factory);

@@ -2,9 +2,13 @@
 // the connection, draining, and the once-per-second Date.
 #include "server/http_session.h"
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/server/output_budget_check.h"
 #include "tests/server/session_driver.h"
 
 namespace server {
@@ -23,6 +27,12 @@ std::string Ok(std::string_view connection_line = "", bool head = false) {
       std::string(kDate) + "\r\n" + std::string(connection_line) + "\r\n";
   if (!head) response += "Hello, World!\n";
   return response;
+}
+
+std::string NotAllowed() {
+  return "HTTP/1.1 405 Method Not Allowed\r\nServer: reactor\r\nAllow: GET, HEAD\r\n"
+         "Content-Type: text/plain\r\nContent-Length: 19\r\nDate: " +
+         std::string(kDate) + "\r\n\r\nMethod Not Allowed\n";
 }
 
 std::string ErrorResponse(int status, std::string_view reason) {
@@ -76,11 +86,7 @@ TEST_F(HttpSessionTest, PipelinedInOrderWholeAndSplit) {
       "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
       "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
       "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
-  const std::string not_allowed =
-      "HTTP/1.1 405 Method Not Allowed\r\nServer: reactor\r\nAllow: GET, HEAD\r\n"
-      "Content-Type: text/plain\r\nContent-Length: 19\r\nDate: " +
-      std::string(kDate) + "\r\n\r\nMethod Not Allowed\n";
-  const std::string expected = Ok() + Ok("", true) + not_allowed + Ok() + Ok();
+  const std::string expected = Ok() + Ok("", true) + NotAllowed() + Ok() + Ok();
   SessionDriver whole = NewDriver();
   EXPECT_EQ(whole.Feed(requests), expected);
   SessionDriver split = NewDriver();
@@ -152,6 +158,73 @@ TEST(HttpOptionsTest, BodyOfNBytes) {
   const std::string out = d.Feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
   EXPECT_NE(out.find("Content-Length: 1000\r\n"), std::string::npos);
   EXPECT_EQ(out.substr(out.size() - 1000), std::string(1000, 'x'));
+}
+
+// 64 KiB of pipelined requests, most of them GETs of a 1 MiB body (the rest HEADs and DELETEs,
+// so that order shows): every call stops once its output reaches the budget, between requests,
+// and the next call goes on where it stopped until each request has been answered once.
+class HttpOutputBudgetTest : public ::testing::Test {
+ protected:
+  HttpOutputBudgetTest() {
+    HttpOptions options;
+    options.body = std::string(1 << 20, 'x');
+    factory_ = std::make_unique<HttpFactory>(options, [] { return kFixedTime; });
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nServer: reactor\r\nContent-Type: text/plain\r\n"
+        "Content-Length: 1048576\r\nDate: " +
+        std::string(kDate) + "\r\n\r\n";
+    head_reply_ = head;
+    get_reply_ = head + options.body;
+    not_allowed_ = NotAllowed();
+    size_t bytes = 0;
+    for (int i = 0; bytes < 64 * 1024; ++i) {
+      Exchange exchange;
+      if (i % 5 == 3) {
+        exchange = {"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n", head_reply_};
+      } else if (i % 11 == 7) {
+        exchange = {"DELETE /x HTTP/1.1\r\nHost: a\r\n\r\n", not_allowed_};
+      } else {
+        exchange = {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", get_reply_};
+      }
+      bytes += exchange.request.size();
+      exchanges_.push_back(std::move(exchange));
+    }
+  }
+
+  using Exchange = testing::Exchange;
+  std::unique_ptr<HttpFactory> factory_;
+  std::string get_reply_;
+  std::string head_reply_;
+  std::string not_allowed_;
+  std::vector<Exchange> exchanges_;
+};
+
+TEST_F(HttpOutputBudgetTest, AllAtOnce) {
+  SessionDriver d(factory_->NewSession());
+  const testing::BudgetRun run = testing::CheckOutputBudget(d, exchanges_, SIZE_MAX);
+  // A GET's reply alone reaches the budget, so every call but the last answers exactly one GET.
+  EXPECT_GT(run.pauses, 1000u);
+  EXPECT_EQ(run.calls, run.pauses + 1);
+}
+
+TEST_F(HttpOutputBudgetTest, ArrivingInPieces) {
+  SessionDriver d(factory_->NewSession());
+  const testing::BudgetRun run = testing::CheckOutputBudget(d, exchanges_, 1000);
+  EXPECT_GT(run.pauses, 1000u);
+}
+
+// The usual case: a read's worth of pipelined GETs for a small body is answered in one call.
+TEST_F(HttpSessionTest, ManySmallResponsesNeedNoPause) {
+  SessionDriver d = NewDriver();
+  std::string requests;
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    requests += "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    expected += Ok();
+  }
+  EXPECT_EQ(d.Feed(requests), expected);
+  EXPECT_FALSE(d.paused());
+  EXPECT_EQ(d.pending(), 0u);
 }
 
 }  // namespace

@@ -2,10 +2,14 @@
 // input, protocol errors closing the connection, and INFO reading the server's counters.
 #include "server/resp_session.h"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "reactor/server_stats.h"
+#include "tests/server/output_budget_check.h"
 #include "tests/server/session_driver.h"
 
 namespace server {
@@ -187,6 +191,55 @@ TEST(RespSessionLimitsTest, MaxBulkBytes) {
   EXPECT_EQ(d.Feed("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n"),
             "-ERR Protocol error: invalid bulk length\r\n");
   EXPECT_TRUE(d.closed());
+}
+
+// The bulk reply Redis gives for `data`.
+std::string Bulk(std::string_view data) {
+  return "$" + std::to_string(data.size()) + "\r\n" + std::string(data) + "\r\n";
+}
+
+// Pipelined ECHOs of 100 KiB each, told apart by their bytes: every call stops once its output
+// reaches the budget, between requests, and the next goes on where it stopped until each ECHO
+// has been answered once, in order.
+TEST(RespOutputBudgetTest, LargeEchoes) {
+  std::vector<std::string> replies;
+  std::vector<testing::Exchange> exchanges;
+  replies.reserve(40);  // the exchanges keep views of these
+  for (int i = 0; i < 40; ++i) {
+    const std::string payload(100 * 1024 + i, static_cast<char>('a' + i % 26));
+    replies.push_back(Bulk(payload));
+    exchanges.push_back({"*2\r\n$4\r\nECHO\r\n" + Bulk(payload), replies.back()});
+  }
+  RespFactory factory(RespOptions{}, nullptr);
+  SessionDriver whole(factory.NewSession());
+  // 4 MiB of replies owed for one call's input: a pause after every budget's worth.
+  EXPECT_GE(testing::CheckOutputBudget(whole, exchanges, SIZE_MAX).pauses, 3u);
+  // Arriving 64 KiB at a time, no call is owed more than that, so none needs to pause; those
+  // that do not must still answer everything they were given.
+  SessionDriver pieces(factory.NewSession());
+  testing::CheckOutputBudget(pieces, exchanges, 64 * 1024);
+}
+
+// 64 KiB of pipelined INFOs, each reporting one more command processed than the last, so their
+// order shows.
+TEST(RespOutputBudgetTest, PipelinedInfo) {
+  RespFactory reference(RespOptions{}, nullptr);
+  std::vector<std::string> replies;
+  const size_t count = 64 * 1024 / 6;
+  replies.reserve(count);
+  std::vector<testing::Exchange> exchanges;
+  for (size_t i = 0; i < count; ++i) {
+    replies.push_back(Bulk(reference.InfoText({})));
+    reference.CountCommand();
+    exchanges.push_back({"INFO\r\n", replies.back()});
+  }
+  RespFactory whole_factory(RespOptions{}, nullptr);
+  SessionDriver whole(whole_factory.NewSession());
+  EXPECT_GE(testing::CheckOutputBudget(whole, exchanges, SIZE_MAX).pauses, 3u);
+  // 3,000 INFOs in every 18,000 bytes read: each piece is owed more than the budget.
+  RespFactory pieces_factory(RespOptions{}, nullptr);
+  SessionDriver pieces(pieces_factory.NewSession());
+  EXPECT_GE(testing::CheckOutputBudget(pieces, exchanges, 18000).pauses, 3u);
 }
 
 TEST(RespFactoryTest, RejectionMessage) {

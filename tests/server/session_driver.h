@@ -17,33 +17,47 @@ class SessionDriver {
   explicit SessionDriver(std::unique_ptr<reactor::Protocol> session)
       : session_(std::move(session)) {}
 
-  // Delivers `bytes` and returns the output they produced. Ignored once the session asked to
-  // close, as the connection reads no more then.
+  // Delivers `bytes` and returns the output they produced, into an output buffer that starts
+  // empty. Ignored once the session asked to close, as the connection reads no more then.
   std::string Feed(std::string_view bytes) {
     if (closed_) return "";
     input_.append(bytes);
     reactor::Buffer output;
     const reactor::ProtocolResult result = session_->OnInput(input_, output);
     input_.erase(0, result.consumed);
+    last_consumed_ = result.consumed;
     closed_ = result.close_after_output;
+    paused_ = result.paused_for_output;
     return std::string(output.view());
   }
 
-  // Delivers `bytes` one at a time and returns all output.
+  // Calls a paused session again with no new bytes, as the connection does once the output has
+  // been delivered.
+  std::string Resume() { return Feed(""); }
+
+  // Delivers `bytes` one at a time, resuming the session whenever it pauses, and returns all
+  // output.
   std::string FeedByteByByte(std::string_view bytes) {
     std::string out;
-    for (char c : bytes) out += Feed(std::string_view(&c, 1));
+    for (char c : bytes) {
+      out += Feed(std::string_view(&c, 1));
+      while (paused_ && !closed_) out += Resume();
+    }
     return out;
   }
 
   bool closed() const { return closed_; }
+  bool paused() const { return paused_; }
+  size_t last_consumed() const { return last_consumed_; }
   size_t pending() const { return input_.size(); }
   reactor::Protocol& session() { return *session_; }
 
  private:
   std::unique_ptr<reactor::Protocol> session_;
   std::string input_;
+  size_t last_consumed_ = 0;
   bool closed_ = false;
+  bool paused_ = false;
 };
 
 }  // namespace server::testing
