@@ -31,8 +31,6 @@ LoadGenerator::~LoadGenerator() {
   connections_.clear();
 }
 
-void LoadGenerator::RequestStop() { stop_requested_.store(true, std::memory_order_relaxed); }
-
 absl::Status LoadGenerator::Run() {
   auto loop = reactor::EventLoop::Create();
   if (!loop.ok()) return loop.status();
@@ -182,8 +180,7 @@ void LoadGenerator::OnRateTimer() {
 }
 
 void LoadGenerator::SweepTimeouts() {
-  if (stop_requested_.load(std::memory_order_relaxed) ||
-      (share_.stop != nullptr && share_.stop->load(std::memory_order_relaxed))) {
+  if (share_.stop != nullptr && share_.stop->load(std::memory_order_relaxed)) {
     Finish();
     return;
   }
@@ -269,7 +266,5 @@ void LoadGenerator::Finish() {
   finishing_ = true;
   if (loop_ != nullptr) loop_->Stop();
 }
-
-size_t LoadGenerator::LiveConnections() const { return connected_count_; }
 
 }  // namespace client

@@ -22,8 +22,6 @@ namespace client {
 // The part of the run one thread carries. Threads share nothing while running: each has its own
 // loop, connections, codec and statistics, merged exactly afterwards.
 struct ThreadShare {
-  int thread_index = 0;
-  int thread_count = 1;
   std::vector<uint64_t> slots;  // global connection numbers (pick the source address and pattern)
   double rate = 0;              // requests/s for this thread; 0 = closed loop
   double connect_rate = 0;      // connects/s for this thread; 0 = unpaced
@@ -40,8 +38,6 @@ class LoadGenerator : public ConnectionHost {
 
   // Runs the share to its end, on the calling thread. The result is then in `stats()`.
   absl::Status Run();
-  // Ends the run early (SIGINT); safe from any thread.
-  void RequestStop();
 
   LoadStats& stats() { return stats_; }
 
@@ -67,14 +63,12 @@ class LoadGenerator : public ConnectionHost {
   // Stops sending and ends the loop; the connections are closed after Run() returns.
   void Finish();
   void CheckFinished();
-  size_t LiveConnections() const;
 
   const ClientOptions& options_;
   const RequestCodec& codec_;
   ThreadShare share_;
   ProgressReporter* const progress_;
   std::unique_ptr<reactor::EventLoop> loop_;
-  std::atomic<bool> stop_requested_{false};
 
   LoadStats stats_;
   IntervalCounters interval_;

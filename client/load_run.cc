@@ -67,8 +67,6 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
     if (!codec.ok()) return codec.status();
     codecs.push_back(*std::move(codec));
     ThreadShare share;
-    share.thread_index = t;
-    share.thread_count = options.threads;
     share.stop = stop;
     // Round-robin, so source addresses and payload phases are spread over threads evenly too.
     for (int c = t; c < options.connections; c += options.threads) share.slots.push_back(c);

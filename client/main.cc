@@ -56,7 +56,9 @@ ABSL_FLAG(std::string, json, "", "also write the results as JSON to this file");
 namespace client {
 namespace {
 
-constexpr int kFdsPerConnectionSlack = 64;  // epoll, eventfd, stdio, and spares
+// File descriptors the process needs besides one per connection: epoll and eventfd per thread,
+// stdio, and spares.
+constexpr int kFdsBesidesConnections = 64;
 
 std::atomic<bool> g_stop{false};
 
@@ -123,12 +125,12 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
 int RunLoadCommand(const ClientOptions& options) {
   const uint64_t fd_limit = RaiseFdLimit();
   if (fd_limit != RLIM_INFINITY &&
-      static_cast<uint64_t>(options.connections) + kFdsPerConnectionSlack > fd_limit) {
+      static_cast<uint64_t>(options.connections) + kFdsBesidesConnections > fd_limit) {
     std::fprintf(stderr,
                  "warning: --connections=%d needs about %d file descriptors but RLIMIT_NOFILE is "
                  "%llu (its hard limit); connections past it will fail with EMFILE. Raise it "
                  "with `ulimit -Hn` (as root) or nofile in /etc/security/limits.conf\n",
-                 options.connections, options.connections + kFdsPerConnectionSlack,
+                 options.connections, options.connections + kFdsBesidesConnections,
                  static_cast<unsigned long long>(fd_limit));
   }
   // SIGINT/SIGTERM end the run early with a full report: blocked in every thread (they inherit
