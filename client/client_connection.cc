@@ -50,7 +50,7 @@ void ClientConnection::Connect() {
   const reactor::SocketAddress& target = context_->options->target;
   fd_ = socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
-    FailConnect(errno);
+    FailConnect(errno, "socket");
     return;
   }
   state_ = State::kConnecting;
@@ -61,51 +61,59 @@ void ClientConnection::Connect() {
     const int one = 1;
     if (target.family() == AF_INET &&
         setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
-      FailConnect(errno);
+      FailConnect(errno, "setsockopt(IP_BIND_ADDRESS_NO_PORT)");
       return;
     }
     if (bind(fd_, source_->sockaddr_ptr(), source_->length()) < 0) {
-      FailConnect(errno);
+      FailConnect(errno, "bind");
       return;
     }
   }
   // Requests are small and latency is the measure: never let Nagle hold one back.
   const int one = 1;
   if (setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-    FailConnect(errno);
+    FailConnect(errno, "setsockopt(TCP_NODELAY)");
     return;
   }
   if (connect(fd_, target.sockaddr_ptr(), target.length()) == 0) {
-    if (absl::Status s = context_->loop->Add(fd_, EPOLLIN, this); !s.ok()) {
-      FailConnect(EMFILE);  // epoll could not take it: the same class of resource limit
+    if (const int err = Watch(EPOLLIN); err != 0) {
+      FailConnect(err, "epoll_ctl");
       return;
     }
     CompleteConnect();
     return;
   }
   if (errno != EINPROGRESS) {
-    FailConnect(errno);
+    FailConnect(errno, "connect");
     return;
   }
   // Writable means the handshake finished, one way or the other: SO_ERROR says which.
-  if (absl::Status s = context_->loop->Add(fd_, EPOLLOUT, this); !s.ok()) {
-    FailConnect(ENOMEM);
-    return;
-  }
+  if (const int err = Watch(EPOLLOUT); err != 0) FailConnect(err, "epoll_ctl");
+}
+
+int ClientConnection::Watch(uint32_t events) {
+  // EventLoop::Add/Modify leave epoll_ctl's errno in place when it fails; a failure the loop
+  // finds by itself (an fd it already watches, or does not) sets none: EINVAL stands for it.
+  errno = 0;
+  const bool registered = context_->loop->IsRegistered(fd_);
+  const absl::Status s =
+      registered ? context_->loop->Modify(fd_, events) : context_->loop->Add(fd_, events, this);
+  if (s.ok()) return 0;
+  return errno != 0 ? errno : EINVAL;
 }
 
 void ClientConnection::AdoptConnectedFdForTesting(int fd) {
   ++context_->stats->ledger.attempted;
   connect_start_nanos_ = reactor::MonotonicNanos();
   fd_ = fd;
-  if (absl::Status s = context_->loop->Add(fd_, EPOLLIN, this); !s.ok()) {
-    FailConnect(ENOMEM);
+  if (const int err = Watch(EPOLLIN); err != 0) {
+    FailConnect(err, "epoll_ctl");
     return;
   }
   CompleteConnect();
 }
 
-void ClientConnection::FailConnect(int err) {
+void ClientConnection::FailConnect(int err, std::string_view step) {
   LoadStats& stats = *context_->stats;
   const ConnectFailure cause = ConnectFailureFromErrno(err);
   ++stats.ledger.connect_failed[static_cast<int>(cause)];
@@ -128,10 +136,15 @@ void ClientConnection::FailConnect(int err) {
     case ConnectFailure::kOther:
       if (err == ENOMEM || err == ENOBUFS) {
         stats.limit_notes.insert(
-            "memory (ENOMEM/ENOBUFS): socket memory ran out; raise net.ipv4.tcp_mem or free "
-            "memory");
+            "memory (ENOMEM/ENOBUFS): kernel or socket memory ran out; free memory or raise "
+            "net.ipv4.tcp_mem");
+      } else if (err == ENOSPC && step == "epoll_ctl") {
+        stats.limit_notes.insert(
+            "epoll watches (ENOSPC from epoll_ctl): the user's fs.epoll.max_user_watches was "
+            "reached; raise it with sysctl fs.epoll.max_user_watches");
       } else {
-        NoteError(absl::StrCat("connect: ", std::strerror(err)));
+        NoteError(
+            absl::StrCat(absl::string_view(step.data(), step.size()), ": ", std::strerror(err)));
       }
       break;
     default:
@@ -164,11 +177,11 @@ void ClientConnection::OnEvents(uint32_t events) {
     if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
     if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) != 0) err = ECONNREFUSED;
     if (err != 0) {
-      FailConnect(err);
+      FailConnect(err, "connect");
       return;
     }
-    if (absl::Status s = context_->loop->Modify(fd_, EPOLLIN); !s.ok()) {
-      FailConnect(ENOMEM);
+    if (const int watch_err = Watch(EPOLLIN); watch_err != 0) {
+      FailConnect(watch_err, "epoll_ctl");
       return;
     }
     CompleteConnect();
@@ -403,8 +416,8 @@ bool ClientConnection::Flush() {
   }
   // EPOLLOUT only while output waits: no epoll_ctl at all in the steady state.
   const uint32_t wanted = unsent_requests_ == 0 ? EPOLLIN : (EPOLLIN | EPOLLOUT);
-  if (absl::Status s = context_->loop->Modify(fd_, wanted); !s.ok()) {
-    Lose(LossCause::kReset, ENOMEM);
+  if (const int err = Watch(wanted); err != 0) {
+    Lose(LossCause::kReset, err);
     return false;
   }
   return true;
@@ -412,7 +425,8 @@ bool ClientConnection::Flush() {
 
 void ClientConnection::CheckTimeouts(int64_t now_nanos) {
   if (state_ == State::kConnecting) {
-    if (now_nanos - connect_start_nanos_ >= context_->connect_timeout_nanos) FailConnect(ETIMEDOUT);
+    if (now_nanos - connect_start_nanos_ >= context_->connect_timeout_nanos)
+      FailConnect(ETIMEDOUT, "connect");
     return;
   }
   if (state_ != State::kConnected) return;
@@ -448,7 +462,7 @@ void ClientConnection::Lose(LossCause cause, int err) {
       break;
     case LossCause::kMalformed:
       // The reply that could not be parsed, and those behind it, can never be verified.
-      ++ledger.reset_by_peer;
+      ++ledger.closed_malformed;
       ledger.mismatched += pending;
       break;
   }

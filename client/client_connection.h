@@ -138,7 +138,11 @@ class ClientConnection : public reactor::EventHandler {
   };
   enum class LossCause { kEof, kReset, kMalformed };
 
-  void FailConnect(int err);
+  // Counts a failed connect attempt under the cause `err` names; `step` (the call that failed:
+  // "connect", "epoll_ctl", ...) goes into the detail of uncommon errors and picks the advice.
+  void FailConnect(int err, std::string_view step);
+  // Registers the fd with the loop for `events`, or changes its interest set. 0, or the errno.
+  int Watch(uint32_t events);
   void CompleteConnect();
   void HandleReadable();
   // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if

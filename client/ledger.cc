@@ -62,6 +62,7 @@ void Ledger::Merge(const Ledger& o) {
   connecting_at_end += o.connecting_at_end;
   closed_by_peer += o.closed_by_peer;
   reset_by_peer += o.reset_by_peer;
+  closed_malformed += o.closed_malformed;
   reconnects += o.reconnects;
   sent += o.sent;
   ok += o.ok;
@@ -91,8 +92,9 @@ std::string Ledger::Format() const {
     absl::StrAppend(&out, "\n");
   }
   absl::StrAppendFormat(&out,
-                        "    lost after connecting: closed by server %d, reset %d; reconnects %d\n",
-                        closed_by_peer, reset_by_peer, reconnects);
+                        "    lost after connecting: closed by server %d, reset %d, closed on a "
+                        "malformed reply %d; reconnects %d\n",
+                        closed_by_peer, reset_by_peer, closed_malformed, reconnects);
   absl::StrAppendFormat(&out,
                         "  requests     sent %d = ok %d + error replies %d + mismatched %d + reset "
                         "%d + eof %d + timed out %d + in flight at end %d",

@@ -36,9 +36,10 @@ struct Ledger {
   uint64_t connected = 0;
   std::array<uint64_t, kConnectFailureCount> connect_failed{};
   uint64_t connecting_at_end = 0;
-  uint64_t closed_by_peer = 0;  // established connections the server closed (EOF)
-  uint64_t reset_by_peer = 0;   // established connections lost to ECONNRESET and other errors
-  uint64_t reconnects = 0;      // attempts that replaced a lost connection
+  uint64_t closed_by_peer = 0;    // established connections the server closed (EOF)
+  uint64_t reset_by_peer = 0;     // established connections lost to ECONNRESET and other errors
+  uint64_t closed_malformed = 0;  // established connections we closed on an unparsable reply
+  uint64_t reconnects = 0;        // attempts that replaced a lost connection
 
   // Requests.
   uint64_t sent = 0;
@@ -49,7 +50,9 @@ struct Ledger {
   uint64_t eof = 0;            // in flight on a connection the server closed
   uint64_t timed_out = 0;      // no answer within --timeout
   uint64_t in_flight_at_end = 0;
-  uint64_t late = 0;  // answers that arrived after their request had timed out (not in `sent`)
+  // Answers that arrived after their request had timed out. Those requests are in `sent` and
+  // resolved as `timed_out`; `late` only says that an answer came after all.
+  uint64_t late = 0;
 
   uint64_t connect_failed_total() const;
   bool ConnectionsBalance() const;

@@ -44,16 +44,16 @@ Verdict RunReport::Evaluate() const {
   if (l.ok == 0) {
     // A run in which every answer was an error (a wrong path, a refused command) measured
     // nothing worth reporting as a success.
-    return {kExitNoResponses,
-            l.error_replies > 0
-                ? absl::StrCat("no request succeeded: all ", l.error_replies,
-                               " answers were errors (see errors by message)")
-                : std::string("no request was answered")};
+    return {kExitNoResponses, l.error_replies > 0
+                                  ? absl::StrCat("no request succeeded: all ", l.error_replies,
+                                                 " answers were errors (see errors by message)")
+                                  : std::string("no request was answered")};
   }
   if (stats.open_at_end == 0 && !request_quota_met) {
     return {kExitAllConnectionsLost,
             absl::StrCat("every connection was lost (closed by the server ", l.closed_by_peer,
-                         ", reset ", l.reset_by_peer, ")")};
+                         ", reset ", l.reset_by_peer, ", closed on a malformed reply ",
+                         l.closed_malformed, ")")};
   }
   return {kExitOk, "ok"};
 }

@@ -109,12 +109,13 @@ std::string RunReport::ToJson() const {
   absl::StrAppendFormat(
       &out,
       "}, \"connecting_at_end\": %d, \"closed_by_peer\": %d, \"reset_by_peer\": %d, "
-      "\"reconnects\": %d, \"sent\": %d, \"ok\": %d, \"error_replies\": %d, \"mismatched\": %d, "
+      "\"closed_malformed\": %d, \"reconnects\": %d, \"sent\": %d, \"ok\": %d, \"error_replies\": "
+      "%d, \"mismatched\": %d, "
       "\"reset\": %d, \"eof\": %d, \"timed_out\": %d, \"in_flight_at_end\": %d, \"late\": %d, "
       "\"balanced\": %s},\n",
-      l.connecting_at_end, l.closed_by_peer, l.reset_by_peer, l.reconnects, l.sent, l.ok,
-      l.error_replies, l.mismatched, l.reset, l.eof, l.timed_out, l.in_flight_at_end, l.late,
-      l.Balanced() ? "true" : "false");
+      l.connecting_at_end, l.closed_by_peer, l.reset_by_peer, l.closed_malformed, l.reconnects,
+      l.sent, l.ok, l.error_replies, l.mismatched, l.reset, l.eof, l.timed_out, l.in_flight_at_end,
+      l.late, l.Balanced() ? "true" : "false");
   absl::StrAppend(&out, "  \"latency\": {\"corrected\": ");
   AppendPercentiles(&out, s.corrected);
   absl::StrAppend(&out, ",\n              \"uncorrected\": ");
@@ -206,6 +207,7 @@ absl::StatusOr<RunReport> RunReport::FromJson(std::string_view json) {
   g.connecting_at_end = l["connecting_at_end"].AsUint64();
   g.closed_by_peer = l["closed_by_peer"].AsUint64();
   g.reset_by_peer = l["reset_by_peer"].AsUint64();
+  g.closed_malformed = l["closed_malformed"].AsUint64();
   g.reconnects = l["reconnects"].AsUint64();
   g.sent = l["sent"].AsUint64();
   g.ok = l["ok"].AsUint64();

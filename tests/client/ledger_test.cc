@@ -41,11 +41,13 @@ TEST(LedgerTest, MergeSumsEveryCounter) {
   b.connect_failed[static_cast<int>(ConnectFailure::kTooManyFiles)] = 2;
   b.sent = 5;
   b.error_replies = 5;
+  b.closed_malformed = 1;
   a.Merge(b);
   EXPECT_EQ(a.attempted, 5u);
   EXPECT_EQ(a.connect_failed_total(), 2u);
   EXPECT_EQ(a.sent, 15u);
   EXPECT_EQ(a.late, 1u);
+  EXPECT_EQ(a.closed_malformed, 1u);
   EXPECT_TRUE(a.Balanced());
 }
 

@@ -220,5 +220,20 @@ TEST(LoadRunTest, RespEchoAgainstAnEchoServerIsMalformed) {
   EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
 }
 
+TEST(LoadRunTest, UnparsableRepliesCloseTheConnectionUnderTheirOwnCause) {
+  // An echo server answers a GET with the GET itself: not a status line, so not HTTP at all.
+  auto server = StartServer(Misbehaviour::kNone);
+  ClientOptions o = OptionsFor(server->port(), 2);
+  o.protocol = ClientProtocol::kHttp;
+  const RunReport r = RunChecked(o);
+  const Ledger& l = r.stats.ledger;
+  EXPECT_EQ(l.mismatched, 2u);  // the request in flight on each connection
+  // We closed both connections; the server neither reset nor closed them.
+  EXPECT_EQ(l.closed_malformed, 2u) << r.FormatSummary();
+  EXPECT_EQ(l.reset_by_peer, 0u);
+  EXPECT_EQ(l.closed_by_peer, 0u);
+  EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
+}
+
 }  // namespace
 }  // namespace client
