@@ -101,6 +101,12 @@ std::map<std::string, int> TestServer::PeersByHost() {
   return peers_;
 }
 
+absl::Duration TestServer::AcceptSpan() {
+  absl::MutexLock lock(&mutex_);
+  if (first_accept_ == absl::InfinitePast()) return absl::ZeroDuration();
+  return last_accept_ - first_accept_;
+}
+
 void TestServer::Serve() {
   epoll_event events[256];
   while (true) {
@@ -153,6 +159,8 @@ void TestServer::Accept() {
     {
       absl::MutexLock lock(&mutex_);
       ++peers_[host];
+      last_accept_ = absl::Now();
+      if (first_accept_ == absl::InfinitePast()) first_accept_ = last_accept_;
     }
     ++accepted_;
     epoll_event ev{};

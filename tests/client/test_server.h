@@ -44,6 +44,8 @@ class TestServer {
   // Accepted connections by the peer's (the client's source) IP address.
   std::map<std::string, int> PeersByHost();
   uint64_t accepted() const { return accepted_.load(); }
+  // Time from the first accepted connection to the last (zero with fewer than two).
+  absl::Duration AcceptSpan();
 
  private:
   struct Conn;
@@ -67,6 +69,8 @@ class TestServer {
   absl::Time started_;
   absl::Mutex mutex_;
   std::map<std::string, int> peers_ ABSL_GUARDED_BY(mutex_);
+  absl::Time first_accept_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  absl::Time last_accept_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   std::map<int, std::unique_ptr<Conn>> conns_;
   std::thread thread_;
 };
