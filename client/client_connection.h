@@ -30,8 +30,8 @@ class ConnectionHost {
   // The connection is gone (connect failed, lost, or closed on a malformed reply). Its fd is
   // closed already; the host may reconnect it (not from inside this call: defer or use a timer).
   virtual void OnDisconnected(ClientConnection* connection, bool was_connected) = 0;
-  // Closed loop: may the connection send another request now? (False once stopping or when the
-  // --requests quota is spent.)
+  // May the connection send another request now? (False once stopping or when the --requests
+  // quota is spent.)
   virtual bool TakeSendPermit() = 0;
   // A request reached its end (answered, timed out or lost): lets the host see when a --requests
   // run is complete.
@@ -52,7 +52,7 @@ struct IntervalCounters {
 };
 
 // What a thread's connections share. One loop thread uses it, so one scratch buffer serves every
-// connection's reads and the steady state allocates nothing.
+// connection's reads, and a connection allocates only to hold a partial reply.
 struct ClientContext {
   reactor::EventLoop* loop = nullptr;
   const ClientOptions* options = nullptr;
@@ -77,9 +77,9 @@ class ClientConnection : public reactor::EventHandler {
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
   // `request` (not empty) and `source` (may be null) must outlive the connection: requests are
-  // sent from `request` itself, never copied. `index` is the
-  // connection's position among its thread's connections (its share of the rate schedule);
-  // `slot` its number in the whole run.
+  // sent from `request` itself, never copied. `index` is the connection's position among its
+  // thread's connections (which slots of the rate schedule are its own); `slot` its number in
+  // the whole run.
   ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
                    std::unique_ptr<ResponseVerifier> verifier, const reactor::SocketAddress* source,
                    size_t in_flight_capacity);
@@ -121,13 +121,16 @@ class ClientConnection : public reactor::EventHandler {
   // Failed connects, and connections lost before any verified (ok) reply, since the last
   // verified reply: the reconnect backoff grows with them.
   int consecutive_failures() const { return consecutive_failures_; }
-  // The last connection ended because the server announced it (HTTP `Connection: close`), not
-  // by failing: the host reopens it even without --reconnect, as a browser or wrk would.
+  // The last connection ended because the server announced it (HTTP `Connection: close`, or a
+  // body ended by the close), not by failing: the host reopens it at once even without
+  // --reconnect, as a browser or wrk would. Cleared by the next Connect(), so a failed reopen is
+  // a failure.
   bool closed_politely() const { return closed_politely_; }
 
   void OnEvents(uint32_t events) override;
 
-  // Benchmarks: takes an already connected fd (a socketpair end) as if a connect had completed.
+  // Tests and benchmarks: takes an already connected fd (a socketpair end) as if a connect had
+  // completed.
   void AdoptConnectedFdForTesting(int fd);
 
  private:

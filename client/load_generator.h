@@ -83,8 +83,8 @@ class LoadGenerator : public ConnectionHost {
 
   // Fixed rate: connections with a free pipeline slot, waiting for their next intended time, as
   // a min-heap of (time, connection index). A connection with no free slot is not in it: the
-  // reply that frees one sends what is due. wake_at_[i] is connection i's one valid entry
-  // (INT64_MAX if none); entries that differ from it were superseded and are skipped.
+  // reply that frees one sends what is due. wake_at_[i] is the time of connection i's one valid
+  // entry (INT64_MAX if none); entries that differ from it were superseded and are skipped.
   std::vector<std::pair<int64_t, size_t>> wakeups_;
   std::vector<int64_t> wake_at_;
   reactor::TimerId rate_timer_ = 0;
