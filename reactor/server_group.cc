@@ -14,14 +14,18 @@ absl::StatusOr<std::unique_ptr<ServerGroup>> ServerGroup::Create(int loops,
                                                                  TcpServerOptions options,
                                                                  FactoryMaker make_factory) {
   if (loops < 1) return absl::InvalidArgumentError("loops must be at least 1");
-  if (loops > 1) options.listener.reuse_port = true;
+  if (loops > 1) {
+    options.listener.reuse_port = true;
+    options.shared_connection_count = std::make_shared<std::atomic<size_t>>(0);
+  }
   std::unique_ptr<ServerGroup> group(new ServerGroup());
   for (int i = 0; i < loops; ++i) {
     auto member = std::make_unique<Member>();
     absl::StatusOr<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
     if (!loop.ok()) return loop.status();
     member->loop = std::move(*loop);
-    member->factory = make_factory(&member->stats);
+    ServerGroup* g = group.get();
+    member->factory = make_factory(&member->stats, [g] { return g->TotalStats(); });
     member->server = std::make_unique<TcpServer>(member->loop.get(), options, member->factory.get(),
                                                  &member->stats);
     if (absl::Status status = member->server->Start(); !status.ok()) return status;
@@ -87,22 +91,7 @@ void ServerGroup::ShutdownAll() {
 
 ServerStats ServerGroup::TotalStats() const {
   ServerStats total;
-  total.start_nanos = members_.front()->stats.start_nanos;
-  for (const auto& member : members_) {
-    const ServerStats& s = member->stats;
-    total.connections_accepted += s.connections_accepted;
-    total.connections_rejected += s.connections_rejected;
-    total.connections_current += s.connections_current;
-    total.connections_closed_by_peer += s.connections_closed_by_peer;
-    total.connections_closed_on_error += s.connections_closed_on_error;
-    total.connections_timed_out += s.connections_timed_out;
-    total.timed_out_idle += s.timed_out_idle;
-    total.timed_out_request += s.timed_out_request;
-    total.timed_out_send += s.timed_out_send;
-    total.bytes_in += s.bytes_in;
-    total.bytes_out += s.bytes_out;
-    total.read_pauses += s.read_pauses;
-  }
+  for (const auto& member : members_) total.Add(member->stats);
   return total;
 }
 

@@ -1,6 +1,6 @@
 // ServerGroup: N independent TcpServers, each on its own loop and thread, sharing one port
-// through SO_REUSEPORT, so the kernel spreads connections over them. One loop serves as many
-// cores as the machine has, without a lock on any request's path.
+// through SO_REUSEPORT, so the kernel spreads connections over them: one loop per core, and no
+// lock on any request's path.
 #ifndef REACTOR_SERVER_GROUP_H_
 #define REACTOR_SERVER_GROUP_H_
 
@@ -23,18 +23,21 @@ namespace reactor {
 // the others get a thread each. A loop's connections stay on it for their whole life, so the
 // loops share nothing but the port.
 //
-//   auto group = ServerGroup::Create(4, options, [](const ServerStats* stats) {
-//     return std::make_unique<MyFactory>(stats);
+//   auto group = ServerGroup::Create(4, options, [](ServerStats* loop, StatsSnapshot total) {
+//     return std::make_unique<MyFactory>(loop, std::move(total));
 //   });
 //   printf("listening on %s\n", (*group)->address().ToString().c_str());
 //   (*group)->Run([](int signo) { /* log it */ });
 class ServerGroup {
  public:
-  // Makes one loop's protocol factory; `stats` are that loop's counters.
-  using FactoryMaker = absl::AnyInvocable<std::unique_ptr<ProtocolFactory>(const ServerStats*)>;
+  // Makes one loop's protocol factory. `loop_stats` are that loop's counters (written on its
+  // thread); `total` sums every loop's, for a protocol that reports the whole server (INFO).
+  using FactoryMaker = absl::AnyInvocable<std::unique_ptr<ProtocolFactory>(ServerStats* loop_stats,
+                                                                           StatsSnapshot total)>;
 
   // Creates the loops and binds every listener (port 0: the first picks the port, the others
-  // join it). With more than one loop, SO_REUSEPORT is set whatever the options say.
+  // join it). With more than one loop, SO_REUSEPORT is set whatever the options say, and
+  // max_connections is one limit for the whole group.
   static absl::StatusOr<std::unique_ptr<ServerGroup>> Create(int loops, TcpServerOptions options,
                                                              FactoryMaker make_factory);
   ~ServerGroup();
@@ -47,7 +50,8 @@ class ServerGroup {
   // `on_signal` runs on the calling thread when a signal arrives. Call it once.
   absl::Status Run(absl::AnyInvocable<void(int signo)> on_signal);
 
-  // Counters summed over the loops. Exact after Run() has returned.
+  // Counters summed over the loops; callable from any thread at any time (exact once Run() has
+  // returned).
   ServerStats TotalStats() const;
   ListenerStats TotalListenerStats() const;
 

@@ -25,6 +25,9 @@ TcpServer::~TcpServer() {
   if (drain_deadline_timer_ != 0) loop_->Cancel(drain_deadline_timer_);
   // Connections close their fds in their destructors; no observer calls from here on.
   connections_.clear();
+  if (options_.shared_connection_count != nullptr) {
+    options_.shared_connection_count->fetch_sub(connection_count_);
+  }
 }
 
 absl::Status TcpServer::Start() {
@@ -49,7 +52,7 @@ absl::Status TcpServer::Start() {
 }
 
 void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
-  if (connection_count_ >= options_.max_connections) {
+  if (!Admit()) {
     // Refuse before allocating anything, in the protocol's own words so the client can tell
     // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
     const std::string_view message = factory_->RejectionMessage();
@@ -67,12 +70,27 @@ void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   auto connection = std::make_unique<Connection>(&context_, fd, factory_->NewSession(), observer);
   if (!connection->Start().ok()) {  // epoll_ctl failed (ENOMEM); Start closed the fd
     ++stats_->connections_closed_on_error;
+    Release();
     return;
   }
   connections_[fd] = std::move(connection);
   ++connection_count_;
   ++stats_->connections_accepted;
   stats_->connections_current = connection_count_;
+}
+
+bool TcpServer::Admit() {
+  if (options_.shared_connection_count == nullptr) {
+    return connection_count_ < options_.max_connections;
+  }
+  // Taken first and given back if over: two loops admitting at once can never both squeeze in.
+  if (options_.shared_connection_count->fetch_add(1) < options_.max_connections) return true;
+  options_.shared_connection_count->fetch_sub(1);
+  return false;
+}
+
+void TcpServer::Release() {
+  if (options_.shared_connection_count != nullptr) options_.shared_connection_count->fetch_sub(1);
 }
 
 void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) {
@@ -83,6 +101,7 @@ void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseR
   loop_->Defer([dead = std::move(slot)] {});
   --connection_count_;
   stats_->connections_current = connection_count_;
+  Release();
   FinishShutdownIfDone();
 }
 

@@ -3,6 +3,7 @@
 #ifndef REACTOR_TCP_SERVER_H_
 #define REACTOR_TCP_SERVER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -24,6 +25,9 @@ struct TcpServerOptions {
   // Connections beyond this are refused with the protocol's rejection message, before anything
   // is allocated for them.
   size_t max_connections = 10000;
+  // When several servers share one limit (a ServerGroup's loops), the count they all admit
+  // against; null: this server's own connections only.
+  std::shared_ptr<std::atomic<size_t>> shared_connection_count;
   // A connection with no traffic either way for this long is closed. Zero: never.
   absl::Duration idle_timeout = absl::ZeroDuration();
   // An incomplete request must be whole this long after it began, however its bytes trickle in:
@@ -70,6 +74,9 @@ class TcpServer : private ConnectionObserver {
 
  private:
   void OnAccept(int fd, const SocketAddress& peer);
+  // Takes a place under max_connections; false if the server (or the group) is full.
+  bool Admit();
+  void Release();
   void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) override;
   // The timeout sweep: closes connections past idle_timeout, request_timeout or send_timeout.
   void ExpireConnections();

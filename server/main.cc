@@ -64,7 +64,8 @@ namespace {
 
 // The session factory --protocol names, configured from its own flags.
 std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
-                                                       const reactor::ServerStats* stats) {
+                                                       reactor::ServerStats* loop_stats,
+                                                       reactor::StatsSnapshot total) {
   if (name == "echo") return std::make_unique<server::EchoFactory>();
   if (name == "resp") {
     server::RespOptions options;
@@ -75,7 +76,7 @@ std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
     const int64_t max_request = absl::GetFlag(FLAGS_max_request_bytes);
     if (max_request < (64 << 10)) FlagError("max_request_bytes", "must be >= 65536");
     options.max_request_bytes = static_cast<size_t>(max_request);
-    return std::make_unique<server::RespFactory>(options, stats);
+    return std::make_unique<server::RespFactory>(options, loop_stats, std::move(total));
   }
   if (name == "http") {
     server::HttpOptions options;
@@ -134,8 +135,6 @@ int main(int argc, char** argv) {
 
   const int loops = absl::GetFlag(FLAGS_loops);
   if (loops < 1 || loops > 256) FlagError("loops", "must be 1-256");
-  // The limit is for the whole server; each loop admits its even share.
-  options.max_connections = (options.max_connections + loops - 1) / loops;
 
   // Ignored as well as avoided with MSG_NOSIGNAL: a library or a future writev must not be able
   // to kill the process because a client went away.
@@ -143,8 +142,9 @@ int main(int argc, char** argv) {
 
   const std::string protocol = absl::GetFlag(FLAGS_protocol);
   absl::StatusOr<std::unique_ptr<reactor::ServerGroup>> group = reactor::ServerGroup::Create(
-      loops, options,
-      [&protocol](const reactor::ServerStats* stats) { return MakeProtocol(protocol, stats); });
+      loops, options, [&protocol](reactor::ServerStats* loop_stats, reactor::StatsSnapshot total) {
+        return MakeProtocol(protocol, loop_stats, std::move(total));
+      });
   if (!group.ok()) {
     std::fprintf(stderr, "server: cannot listen on %s:%d: %s\n", options.listener.host.c_str(),
                  port, group.status().ToString().c_str());
@@ -169,8 +169,10 @@ int main(int argc, char** argv) {
       "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
       "fds, %d closed on error, %d timed out: %d idle, %d request, %d send) in %.1f s; %d bytes "
       "in, %d bytes out\n",
-      stats.connections_accepted, stats.connections_rejected, accepts.dropped_for_fds,
-      stats.connections_closed_on_error, stats.connections_timed_out, stats.timed_out_idle,
-      stats.timed_out_request, stats.timed_out_send, seconds, stats.bytes_in, stats.bytes_out);
+      stats.connections_accepted.value(), stats.connections_rejected.value(),
+      accepts.dropped_for_fds, stats.connections_closed_on_error.value(),
+      stats.connections_timed_out.value(), stats.timed_out_idle.value(),
+      stats.timed_out_request.value(), stats.timed_out_send.value(), seconds,
+      stats.bytes_in.value(), stats.bytes_out.value());
   return 0;
 }

@@ -258,8 +258,11 @@ bool RespSession::Execute(absl::Span<const std::string_view> argv, reactor::Buff
   return true;
 }
 
-RespFactory::RespFactory(const RespOptions& options, const reactor::ServerStats* stats)
-    : options_(options), stats_(stats) {}
+RespFactory::RespFactory(const RespOptions& options, reactor::ServerStats* loop_stats,
+                         reactor::StatsSnapshot total)
+    : options_(options),
+      loop_stats_(loop_stats != nullptr ? loop_stats : &own_stats_),
+      total_(std::move(total)) {}
 
 std::unique_ptr<reactor::Protocol> RespFactory::NewSession() {
   return std::make_unique<RespSession>(this);
@@ -288,8 +291,7 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections) c
       stats = true;
     }
   }
-  const reactor::ServerStats empty;
-  const reactor::ServerStats& s = stats_ != nullptr ? *stats_ : empty;
+  const reactor::ServerStats s = total_ ? total_() : *loop_stats_;
   std::string text;
   // Redis separates sections with an empty line and ends each line with CRLF.
   auto begin_section = [&](std::string_view title) {
@@ -309,17 +311,17 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections) c
   }
   if (clients) {
     begin_section("Clients");
-    absl::StrAppend(&text, "connected_clients:", s.connections_current, "\r\n");
+    absl::StrAppend(&text, "connected_clients:", s.connections_current.value(), "\r\n");
   }
   if (stats) {
     begin_section("Stats");
-    absl::StrAppend(&text, "total_connections_received:", s.connections_accepted, "\r\n",
-                    "total_commands_processed:", commands_processed_, "\r\n",
-                    "total_net_input_bytes:", s.bytes_in, "\r\n",
-                    "total_net_output_bytes:", s.bytes_out, "\r\n",
-                    "rejected_connections:", s.connections_rejected, "\r\n",
-                    "timed_out_connections:", s.connections_timed_out, "\r\n",
-                    "read_pauses:", s.read_pauses, "\r\n");
+    absl::StrAppend(&text, "total_connections_received:", s.connections_accepted.value(), "\r\n",
+                    "total_commands_processed:", s.requests_processed.value(), "\r\n",
+                    "total_net_input_bytes:", s.bytes_in.value(), "\r\n",
+                    "total_net_output_bytes:", s.bytes_out.value(), "\r\n",
+                    "rejected_connections:", s.connections_rejected.value(), "\r\n",
+                    "timed_out_connections:", s.connections_timed_out.value(), "\r\n",
+                    "read_pauses:", s.read_pauses.value(), "\r\n");
   }
   return text;
 }

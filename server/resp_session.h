@@ -44,29 +44,35 @@ class RespSession : public reactor::Protocol {
   protocol::RespRequestParser parser_;
 };
 
-// Makes RespSessions and keeps what they share: the options, the server's counters (for INFO)
-// and the count of commands processed.
+// Makes RespSessions and keeps what they share: the options and the server's counters, where
+// commands are counted and INFO reads.
 //
-//   server::RespFactory factory(options, &tcp_server.stats());
+//   reactor::ServerStats stats;
+//   server::RespFactory factory(options, &stats);
+//   reactor::TcpServer tcp_server(loop, server_options, &factory, &stats);
 class RespFactory : public reactor::ProtocolFactory {
  public:
-  // `stats` may be null (INFO then reports zeros); otherwise it must outlive the factory.
-  RespFactory(const RespOptions& options, const reactor::ServerStats* stats);
+  // Commands are counted in `loop_stats` (this loop's counters; null: the factory's own). INFO
+  // reports `total()` when given (every loop of a ServerGroup), else `loop_stats`. Both must
+  // outlive the factory.
+  RespFactory(const RespOptions& options, reactor::ServerStats* loop_stats,
+              reactor::StatsSnapshot total = nullptr);
 
   std::unique_ptr<reactor::Protocol> NewSession() override;
   std::string_view RejectionMessage() const override;
 
   const RespOptions& options() const { return options_; }
-  uint64_t commands_processed() const { return commands_processed_; }
-  void CountCommand() { ++commands_processed_; }
+  uint64_t commands_processed() const { return loop_stats_->requests_processed; }
+  void CountCommand() { ++loop_stats_->requests_processed; }
 
   // The INFO reply's text for `sections` (none: the default sections), as Redis formats it.
   std::string InfoText(absl::Span<const std::string_view> sections) const;
 
  private:
   const RespOptions options_;
-  const reactor::ServerStats* const stats_;
-  uint64_t commands_processed_ = 0;
+  reactor::ServerStats own_stats_;
+  reactor::ServerStats* const loop_stats_;
+  const reactor::StatsSnapshot total_;
 };
 
 }  // namespace server

@@ -43,4 +43,23 @@ processed=$(timeout 10 redis-cli -p "$RESP_PORT" INFO stats | tr -d '\r' |
   fail "server processed ${processed:-?} commands, expected >= $((4 * requests))"
 
 stop_ours "$RESP_PID"
+
+# With --loops=2 the connections spread over two loops, and INFO still speaks for the server
+# (as in Redis, INFO does not count itself).
+start_ours MULTI resp --loops=2
+fds=()
+for i in $(seq 1 10); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$MULTI_PORT"
+  printf 'PING\r\n' >&"$fd"
+  read -r -t 5 reply <&"$fd"
+  [ "${reply%$'\r'}" = "+PONG" ] || fail "PING on connection $i answered '$reply'"
+  fds+=("$fd")
+done
+info=$(timeout 10 redis-cli -p "$MULTI_PORT" INFO | tr -d '\r')
+for expected in connected_clients:11 total_connections_received:11 total_commands_processed:10; do
+  grep -qx "$expected" <<<"$info" && pass "--loops=2 INFO $expected" ||
+    fail "--loops=2 INFO: expected $expected in: $info"
+done
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+stop_ours "$MULTI_PID"
 finish

@@ -68,7 +68,7 @@ TEST(ServerGroupTest, LoopsShareOnePortAndOneSignalStopsThemAll) {
   options.listener.port = 0;
   options.drain_timeout = absl::Seconds(1);
   std::atomic<int> factories{0};
-  auto group = ServerGroup::Create(2, options, [&](const ServerStats*) {
+  auto group = ServerGroup::Create(2, options, [&](ServerStats*, StatsSnapshot) {
     ++factories;
     return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
   });
@@ -118,7 +118,7 @@ TEST(ServerGroupTest, ASecondSignalCutsALongDrainShort) {
   options.drain_timeout = absl::Seconds(60);
   options.connection.high_water_bytes = 64 * 1024;
   options.connection.low_water_bytes = 16 * 1024;
-  auto group = ServerGroup::Create(2, options, [](const ServerStats*) {
+  auto group = ServerGroup::Create(2, options, [](ServerStats*, StatsSnapshot) {
     return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
   });
   ASSERT_TRUE(group.ok()) << group.status();
@@ -144,8 +144,49 @@ TEST(ServerGroupTest, ASecondSignalCutsALongDrainShort) {
   for (int fd : stuck) close(fd);
 }
 
+// max_connections is one limit for the whole group, not a share per loop: however the kernel
+// spreads connections over the loops, exactly that many are admitted.
+TEST(ServerGroupTest, MaxConnectionsIsOneLimitForAllLoops) {
+  TcpServerOptions options;
+  options.max_connections = 5;
+  auto group = ServerGroup::Create(2, options, [](ServerStats*, StatsSnapshot) {
+    return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kLineEcho);
+  });
+  ASSERT_TRUE(group.ok()) << group.status();
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  std::thread runner([&] { ASSERT_TRUE((*group)->Run([](int) {}).ok()); });
+
+  int admitted = 0;
+  int refused = 0;
+  std::vector<int> fds;
+  for (int i = 0; i < 12; ++i) {
+    const int fd = ConnectLoopback((*group)->address().port());
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+    // An admitted connection echoes; a refused one is told "FULL" and closed.
+    ASSERT_TRUE(reactor_testing::WriteAll(fd, "hi\n", absl::Seconds(5)));
+    const auto reply = reactor_testing::ReadExactly(fd, 3, absl::Seconds(5));
+    if (reply.data == "hi\n") {
+      ++admitted;
+    } else {
+      EXPECT_EQ(reply.data.substr(0, 3), "FUL");
+      ++refused;
+    }
+  }
+  EXPECT_EQ(admitted, 5);
+  EXPECT_EQ(refused, 7);
+  EXPECT_EQ((*group)->TotalStats().connections_rejected, 7u);
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  runner.join();
+  for (int fd : fds) close(fd);
+}
+
 TEST(ServerGroupTest, ZeroLoopsIsRefused) {
-  auto group = ServerGroup::Create(0, TcpServerOptions{}, [](const ServerStats*) {
+  auto group = ServerGroup::Create(0, TcpServerOptions{}, [](ServerStats*, StatsSnapshot) {
     return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
   });
   EXPECT_EQ(group.status().code(), absl::StatusCode::kInvalidArgument);
