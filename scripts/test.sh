@@ -49,7 +49,7 @@ run_bazel_tests() {
 
 run_bazel_tests default
 if [ "$run_asan" -eq 1 ]; then
-  run_bazel_tests asan --config=asan --test_tag_filters=-no_asan
+  run_bazel_tests asan --config=asan
 fi
 if [ "$run_fuzz" -eq 1 ] && [ -x fuzz/run_fuzzers.sh ]; then
   echo "== fuzzers, ${fuzz_seconds}s each"

@@ -8,32 +8,23 @@
 
 #include "client/load_run.h"
 #include "gtest/gtest.h"
+#include "tests/client/load_run_testing.h"
 #include "tests/client/scripted_server.h"
 #include "tests/client/test_server.h"
 
 namespace client {
 namespace {
 
+using client_testing::LoopbackOptions;
+using client_testing::RunChecked;
+
 using client_testing::ScriptedServer;
 
 ClientOptions RateOptions(uint16_t port, int connections, double rate) {
-  ClientOptions o;
-  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
-  o.connections = connections;
+  ClientOptions o = LoopbackOptions(port, connections);
   o.rate = rate;
   o.duration = absl::Seconds(2);
-  o.message_bytes = 64;
-  o.connect_timeout = absl::Seconds(2);
-  o.timeout = absl::Seconds(5);
   return o;
-}
-
-RunReport RunChecked(const ClientOptions& options) {
-  auto report = RunLoad(options, nullptr, nullptr);
-  EXPECT_TRUE(report.ok()) << report.status();
-  if (!report.ok()) return RunReport();
-  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
-  return *std::move(report);
 }
 
 // An echo server that takes `delay` over each answer: one connection carries at most

@@ -5,31 +5,24 @@
 
 #include "client/load_run.h"
 #include "gtest/gtest.h"
+#include "tests/client/load_run_testing.h"
 #include "tests/client/scripted_server.h"
 
 namespace client {
 namespace {
 
+using client_testing::LoopbackOptions;
+using client_testing::RunChecked;
+
 using client_testing::ScriptedServer;
 
 ClientOptions HttpOptions(uint16_t port, int connections, uint64_t requests) {
-  ClientOptions o;
-  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
+  ClientOptions o = LoopbackOptions(port, connections);
   o.protocol = ClientProtocol::kHttp;
-  o.connections = connections;
   o.requests = requests;
   o.duration = absl::Seconds(10);  // a bound: the runs end at their request count
-  o.connect_timeout = absl::Seconds(2);
   o.timeout = absl::Seconds(2);
   return o;
-}
-
-RunReport RunChecked(const ClientOptions& options) {
-  auto report = RunLoad(options, nullptr, nullptr);
-  EXPECT_TRUE(report.ok()) << report.status();
-  if (!report.ok()) return RunReport();
-  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
-  return *std::move(report);
 }
 
 // Removes the complete requests (each ends with an empty line) at the front of `buffer`.

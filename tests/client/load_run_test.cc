@@ -5,10 +5,14 @@
 #include <memory>
 
 #include "gtest/gtest.h"
+#include "tests/client/load_run_testing.h"
 #include "tests/client/test_server.h"
 
 namespace client {
 namespace {
+
+using client_testing::LoopbackOptions;
+using client_testing::RunChecked;
 
 using client_testing::Misbehaviour;
 using client_testing::TestServer;
@@ -23,28 +27,9 @@ std::unique_ptr<TestServer> StartServer(Misbehaviour m, uint64_t trigger_bytes =
   return server.ok() ? *std::move(server) : nullptr;
 }
 
-ClientOptions OptionsFor(uint16_t port, int connections) {
-  ClientOptions o;
-  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
-  o.connections = connections;
-  o.duration = absl::Seconds(1);
-  o.message_bytes = 64;
-  o.connect_timeout = absl::Seconds(2);
-  o.timeout = absl::Seconds(5);
-  return o;
-}
-
-RunReport RunChecked(const ClientOptions& options) {
-  auto report = RunLoad(options, nullptr, nullptr);
-  EXPECT_TRUE(report.ok()) << report.status();
-  if (!report.ok()) return RunReport();
-  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
-  return *std::move(report);
-}
-
 TEST(LoadRunTest, EchoRequestsCompleteExactlyAndVerified) {
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 50);
+  ClientOptions o = LoopbackOptions(server->port(), 50);
   o.requests = 5000;
   o.pipeline = 2;
   const RunReport r = RunChecked(o);
@@ -60,7 +45,7 @@ TEST(LoadRunTest, EchoRequestsCompleteExactlyAndVerified) {
 
 TEST(LoadRunTest, ThreadsMergeExactly) {
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 20);
+  ClientOptions o = LoopbackOptions(server->port(), 20);
   o.threads = 2;
   o.requests = 4001;
   const RunReport r = RunChecked(o);
@@ -73,7 +58,7 @@ TEST(LoadRunTest, ThreadsMergeExactly) {
 TEST(LoadRunTest, RefusedConnectsAreCountedAsRefused) {
   auto port = client_testing::ClosedPort();
   ASSERT_TRUE(port.ok());
-  const RunReport r = RunChecked(OptionsFor(*port, 5));
+  const RunReport r = RunChecked(LoopbackOptions(*port, 5));
   const Ledger& l = r.stats.ledger;
   EXPECT_EQ(l.attempted, 5u);
   EXPECT_EQ(l.connected, 0u);
@@ -84,7 +69,7 @@ TEST(LoadRunTest, RefusedConnectsAreCountedAsRefused) {
 
 TEST(LoadRunTest, ResetMidResponseIsCountedAsReset) {
   auto server = StartServer(Misbehaviour::kResetMidResponse, 64 * 10);
-  const RunReport r = RunChecked(OptionsFor(server->port(), 10));
+  const RunReport r = RunChecked(LoopbackOptions(server->port(), 10));
   const Ledger& l = r.stats.ledger;
   EXPECT_EQ(l.reset_by_peer, 10u);
   EXPECT_EQ(l.reset, 10u);  // the one request in flight on each
@@ -95,7 +80,7 @@ TEST(LoadRunTest, ResetMidResponseIsCountedAsReset) {
 
 TEST(LoadRunTest, EarlyCloseIsCountedAsEof) {
   auto server = StartServer(Misbehaviour::kCloseEarly, 64 * 5);
-  const RunReport r = RunChecked(OptionsFor(server->port(), 10));
+  const RunReport r = RunChecked(LoopbackOptions(server->port(), 10));
   const Ledger& l = r.stats.ledger;
   EXPECT_EQ(l.closed_by_peer, 10u);
   EXPECT_EQ(l.eof, 10u);
@@ -105,7 +90,7 @@ TEST(LoadRunTest, EarlyCloseIsCountedAsEof) {
 
 TEST(LoadRunTest, ReconnectReopensClosedConnections) {
   auto server = StartServer(Misbehaviour::kCloseEarly, 64 * 5);
-  ClientOptions o = OptionsFor(server->port(), 4);
+  ClientOptions o = LoopbackOptions(server->port(), 4);
   o.reconnect = true;
   o.reconnect_backoff_min = absl::Milliseconds(5);
   o.reconnect_backoff_max = absl::Milliseconds(50);
@@ -119,7 +104,7 @@ TEST(LoadRunTest, ReconnectReopensClosedConnections) {
 
 TEST(LoadRunTest, CorruptByteIsAMismatchAndFailsTheRun) {
   auto server = StartServer(Misbehaviour::kCorruptByte, 64 * 100 + 17);
-  const RunReport r = RunChecked(OptionsFor(server->port(), 4));
+  const RunReport r = RunChecked(LoopbackOptions(server->port(), 4));
   EXPECT_EQ(r.stats.ledger.mismatched, 1u);
   EXPECT_GT(r.stats.ledger.ok, 100u);
   EXPECT_EQ(r.Evaluate().exit_code, kExitMismatch);
@@ -127,7 +112,7 @@ TEST(LoadRunTest, CorruptByteIsAMismatchAndFailsTheRun) {
 
 TEST(LoadRunTest, ResponseTimeoutCountsTimedOutAndLateAnswers) {
   auto server = StartServer(Misbehaviour::kStall);  // 1 s into the run, for 1 s
-  ClientOptions o = OptionsFor(server->port(), 5);
+  ClientOptions o = LoopbackOptions(server->port(), 5);
   o.duration = absl::Milliseconds(2500);
   o.timeout = absl::Milliseconds(300);
   const RunReport r = RunChecked(o);
@@ -145,7 +130,7 @@ TEST(LoadRunTest, ResponseTimeoutCountsTimedOutAndLateAnswers) {
 
 TEST(LoadRunTest, FixedRateIsAchievedWithinOnePercent) {
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 20);
+  ClientOptions o = LoopbackOptions(server->port(), 20);
   o.rate = 4000;
   o.duration = absl::Seconds(2);
   const RunReport r = RunChecked(o);
@@ -157,7 +142,7 @@ TEST(LoadRunTest, FixedRateIsAchievedWithinOnePercent) {
 
 TEST(LoadRunTest, StallShowsInCorrectedP99AndHidesInUncorrected) {
   auto server = StartServer(Misbehaviour::kStall);  // 1 s into the run, for 1 s
-  ClientOptions o = OptionsFor(server->port(), 10);
+  ClientOptions o = LoopbackOptions(server->port(), 10);
   o.rate = 1000;
   o.duration = absl::Seconds(3);
   const RunReport r = RunChecked(o);
@@ -171,7 +156,7 @@ TEST(LoadRunTest, StallShowsInCorrectedP99AndHidesInUncorrected) {
 
 TEST(LoadRunTest, SourceAddressesAreUsedEvenly) {
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 40);
+  ClientOptions o = LoopbackOptions(server->port(), 40);
   auto sources = ParseSourceAddresses("127.0.0.1-127.0.0.4");
   ASSERT_TRUE(sources.ok());
   o.source_addresses = *sources;
@@ -186,7 +171,7 @@ TEST(LoadRunTest, SourceAddressesAreUsedEvenly) {
 
 TEST(LoadRunTest, ConnectRateIsPaced) {
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 100);
+  ClientOptions o = LoopbackOptions(server->port(), 100);
   o.connect_rate = 200;  // 100 connects, the last one 0.495 s after the first
   o.duration = absl::Seconds(1);
   const RunReport r = RunChecked(o);
@@ -201,7 +186,7 @@ TEST(LoadRunTest, ConnectRateIsPaced) {
 
 TEST(LoadRunTest, RespPingsArePipelinedAndVerified) {
   auto server = StartServer(Misbehaviour::kRespPong);
-  ClientOptions o = OptionsFor(server->port(), 10);
+  ClientOptions o = LoopbackOptions(server->port(), 10);
   o.protocol = ClientProtocol::kResp;
   o.pipeline = 8;
   o.requests = 2000;
@@ -214,7 +199,7 @@ TEST(LoadRunTest, RespEchoAgainstAnEchoServerIsMalformed) {
   // An echo server answers a RESP command with the command itself: "*2..." is an array reply,
   // which is not the bulk string ECHO must return.
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 2);
+  ClientOptions o = LoopbackOptions(server->port(), 2);
   o.protocol = ClientProtocol::kResp;
   o.command = "ECHO";
   const RunReport r = RunChecked(o);
@@ -225,7 +210,7 @@ TEST(LoadRunTest, RespEchoAgainstAnEchoServerIsMalformed) {
 TEST(LoadRunTest, UnparsableRepliesCloseTheConnectionUnderTheirOwnCause) {
   // An echo server answers a GET with the GET itself: not a status line, so not HTTP at all.
   auto server = StartServer(Misbehaviour::kNone);
-  ClientOptions o = OptionsFor(server->port(), 2);
+  ClientOptions o = LoopbackOptions(server->port(), 2);
   o.protocol = ClientProtocol::kHttp;
   const RunReport r = RunChecked(o);
   const Ledger& l = r.stats.ledger;

@@ -7,11 +7,15 @@
 
 #include "client/load_run.h"
 #include "gtest/gtest.h"
+#include "tests/client/load_run_testing.h"
 #include "tests/client/scripted_server.h"
 #include "tests/support/socket_util.h"
 
 namespace client {
 namespace {
+
+using client_testing::LoopbackOptions;
+using client_testing::RunChecked;
 
 using client_testing::ScriptedServer;
 
@@ -27,22 +31,10 @@ void AnswerOnceAndClose(int fd, int) {
 }
 
 ClientOptions HttpOptions(uint16_t port) {
-  ClientOptions o;
-  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
+  ClientOptions o = LoopbackOptions(port, 1);
   o.protocol = ClientProtocol::kHttp;
-  o.connections = 1;
-  o.duration = absl::Seconds(1);
-  o.connect_timeout = absl::Seconds(2);
   o.timeout = absl::Seconds(2);
   return o;
-}
-
-RunReport RunChecked(const ClientOptions& options) {
-  auto report = RunLoad(options, nullptr, nullptr);
-  EXPECT_TRUE(report.ok()) << report.status();
-  if (!report.ok()) return RunReport();
-  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
-  return *std::move(report);
 }
 
 TEST(ReconnectTest, FailedReopenAfterPoliteCloseIsFinalWithoutReconnect) {

@@ -11,10 +11,14 @@
 #include "client/load_run.h"
 #include "gtest/gtest.h"
 #include "protocol/resp_request_parser.h"
+#include "tests/client/load_run_testing.h"
 #include "tests/client/scripted_server.h"
 
 namespace client {
 namespace {
+
+using client_testing::LoopbackOptions;
+using client_testing::RunChecked;
 
 using client_testing::ScriptedServer;
 
@@ -64,25 +68,14 @@ ScriptedServer::Script FakeStore(FakeStoreLog* log) {
 }
 
 ClientOptions RespOptions(uint16_t port, std::string command) {
-  ClientOptions o;
-  o.target = *reactor::SocketAddress::FromHostPort("127.0.0.1", port);
+  ClientOptions o = LoopbackOptions(port, 2);
   o.protocol = ClientProtocol::kResp;
   o.command = std::move(command);
-  o.connections = 2;
   o.pipeline = 4;
   o.requests = 200;
   o.duration = absl::Seconds(10);  // a bound: the runs end at their request count
-  o.connect_timeout = absl::Seconds(2);
   o.timeout = absl::Seconds(2);
   return o;
-}
-
-RunReport RunChecked(const ClientOptions& options) {
-  auto report = RunLoad(options, nullptr, nullptr);
-  EXPECT_TRUE(report.ok()) << report.status();
-  if (!report.ok()) return RunReport();
-  EXPECT_TRUE(report->stats.ledger.Balanced()) << report->stats.ledger.Format();
-  return *std::move(report);
 }
 
 TEST(RespCommandTest, SetIsSentAsOneArrayOfItsWordsAndVerified) {
