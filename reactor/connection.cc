@@ -8,6 +8,15 @@
 #include <cerrno>
 
 namespace reactor {
+namespace {
+
+// A peer that resets or vanishes is ordinary (a client closing with requests in flight); any
+// other socket error is worth a separate count.
+CloseReason ErrorReason(int err) {
+  return err == ECONNRESET || err == EPIPE ? CloseReason::kReset : CloseReason::kError;
+}
+
+}  // namespace
 
 Connection::Connection(ConnectionContext* context, int fd, std::unique_ptr<Protocol> session,
                        ConnectionObserver* observer)
@@ -49,7 +58,7 @@ void Connection::OnEvents(uint32_t events) {
   // EPOLLERR and EPOLLHUP cannot be masked and stay raised: whatever the handlers above managed,
   // the socket is finished, and leaving it open would wake the loop forever.
   if (fd_ >= 0 && (events & (EPOLLERR | EPOLLHUP))) {
-    Close((events & EPOLLERR) ? CloseReason::kError : CloseReason::kPeerClosed);
+    Close((events & EPOLLERR) ? CloseReason::kReset : CloseReason::kPeerClosed);
   }
 }
 
@@ -87,7 +96,7 @@ void Connection::HandleReadable() {
   }
   // EINTR: level triggering brings us straight back.
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-  Close(CloseReason::kError);  // ECONNRESET, ETIMEDOUT, ...
+  Close(ErrorReason(errno));
 }
 
 namespace {
@@ -153,7 +162,7 @@ bool Connection::SendFrom(Buffer& buffer) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-    Close(CloseReason::kError);  // EPIPE, ECONNRESET: the peer is gone
+    Close(ErrorReason(errno));
     return false;
   }
   return true;
@@ -255,6 +264,9 @@ void Connection::Close(CloseReason reason) {
   switch (reason) {
     case CloseReason::kPeerClosed:
       ++stats->connections_closed_by_peer;
+      break;
+    case CloseReason::kReset:
+      ++stats->connections_reset_by_peer;
       break;
     case CloseReason::kError:
       ++stats->connections_closed_on_error;

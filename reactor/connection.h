@@ -44,7 +44,8 @@ struct ConnectionContext {
 enum class CloseReason {
   kPeerClosed,     // the peer finished sending and everything owed was delivered
   kProtocol,       // the session asked to close (QUIT, protocol error, Connection: close)
-  kError,          // a socket error: ECONNRESET, EPIPE, ...
+  kReset,          // the peer reset the connection (ECONNRESET, EPIPE, EPOLLERR)
+  kError,          // any other socket error
   kTimeout,        // idle, request or send timeout
   kServerClosing,  // shutdown
 };

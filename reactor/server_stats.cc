@@ -14,6 +14,7 @@ void ServerStats::Add(const ServerStats& other) {
            std::pair{&connections_rejected, &other.connections_rejected},
            std::pair{&connections_current, &other.connections_current},
            std::pair{&connections_closed_by_peer, &other.connections_closed_by_peer},
+           std::pair{&connections_reset_by_peer, &other.connections_reset_by_peer},
            std::pair{&connections_closed_on_error, &other.connections_closed_on_error},
            std::pair{&connections_timed_out, &other.connections_timed_out},
            std::pair{&timed_out_idle, &other.timed_out_idle},

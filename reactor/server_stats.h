@@ -39,7 +39,8 @@ struct ServerStats {
   Counter connections_rejected;  // refused by max_connections
   Counter connections_current;
   Counter connections_closed_by_peer;
-  Counter connections_closed_on_error;  // ECONNRESET, EPIPE and other socket errors
+  Counter connections_reset_by_peer;    // ECONNRESET, EPIPE: e.g. closed with requests in flight
+  Counter connections_closed_on_error;  // any other socket error
   Counter connections_timed_out;        // all of the three below
   Counter timed_out_idle;               // no traffic for idle_timeout
   Counter timed_out_request;            // a request still incomplete after request_timeout

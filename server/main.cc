@@ -167,12 +167,12 @@ int main(int argc, char** argv) {
   const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
   absl::PrintF(
       "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
-      "fds, %d closed on error, %d timed out: %d idle, %d request, %d send) in %.1f s; %d bytes "
-      "in, %d bytes out\n",
+      "fds, %d reset by the client, %d closed on other errors, %d timed out: %d idle, %d "
+      "request, %d send) in %.1f s; %d bytes in, %d bytes out\n",
       stats.connections_accepted.value(), stats.connections_rejected.value(),
-      accepts.dropped_for_fds, stats.connections_closed_on_error.value(),
-      stats.connections_timed_out.value(), stats.timed_out_idle.value(),
-      stats.timed_out_request.value(), stats.timed_out_send.value(), seconds,
-      stats.bytes_in.value(), stats.bytes_out.value());
+      accepts.dropped_for_fds, stats.connections_reset_by_peer.value(),
+      stats.connections_closed_on_error.value(), stats.connections_timed_out.value(),
+      stats.timed_out_idle.value(), stats.timed_out_request.value(), stats.timed_out_send.value(),
+      seconds, stats.bytes_in.value(), stats.bytes_out.value());
   return 0;
 }

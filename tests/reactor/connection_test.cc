@@ -277,15 +277,31 @@ TEST_F(ConnectionTest, HalfCloseDuringBackpressureDeliversEverythingOwed) {
   runner_.Call([this] { EXPECT_GE(stats_.read_pauses, 1u); });
 }
 
-// RST on an idle connection: recv() fails with ECONNRESET; the connection closes as an error.
+// RST on an idle connection: recv() fails with ECONNRESET; the connection closes as reset.
 TEST_F(ConnectionTest, PeerResetIsSeenByRecvAsEconnreset) {
   Start(Kind::kLineEcho);
   reactor_testing::SetLingerZero(client_);
   close(client_);
   client_ = -1;
-  EXPECT_EQ(WaitForClose(), CloseReason::kError);
+  EXPECT_EQ(WaitForClose(), CloseReason::kReset);
   EXPECT_EQ(reactor_testing::RecvCounts().econnreset, 1u);
-  runner_.Call([this] { EXPECT_EQ(stats_.connections_closed_on_error, 1u); });
+  runner_.Call([this] {
+    EXPECT_EQ(stats_.connections_reset_by_peer, 1u);
+    EXPECT_EQ(stats_.connections_closed_on_error, 0u);
+  });
+}
+
+// Any other recv() error (here an injected ETIMEDOUT, as a keepalive probe would give) closes
+// the connection too, and is counted apart from ordinary resets.
+TEST_F(ConnectionTest, OtherRecvErrorsCloseAndAreCountedApart) {
+  Start(Kind::kLineEcho);
+  reactor_testing::InjectRecvError(ETIMEDOUT, 1);
+  ASSERT_TRUE(WriteAll(client_, "x\n", absl::Seconds(5)));
+  EXPECT_EQ(WaitForClose(), CloseReason::kError);
+  runner_.Call([this] {
+    EXPECT_EQ(stats_.connections_closed_on_error, 1u);
+    EXPECT_EQ(stats_.connections_reset_by_peer, 0u);
+  });
 }
 
 // RST while the connection is paused by backpressure (only EPOLLOUT armed): the error arrives as
@@ -300,11 +316,11 @@ TEST_F(ConnectionTest, PeerResetWhilePausedClosesWithoutSpinning) {
   reactor_testing::SetLingerZero(client_);
   close(client_);
   client_ = -1;
-  EXPECT_EQ(WaitForClose(), CloseReason::kError);
+  EXPECT_EQ(WaitForClose(), CloseReason::kReset);
   EXPECT_EQ(reactor_testing::SendCounts().econnreset, 1u);
   EXPECT_LT(IterationsDuring(absl::Milliseconds(200)), 50u);
   runner_.Call([this] {
-    EXPECT_EQ(stats_.connections_closed_on_error, 1u);
+    EXPECT_EQ(stats_.connections_reset_by_peer, 1u);
     EXPECT_EQ(connection_->buffer_capacity(), 0u) << "a closed connection keeps no buffers";
   });
 }
@@ -323,7 +339,7 @@ TEST_F(ConnectionTest, PeerResetAfterHalfCloseIsSeenBySendAsEpipe) {
   reactor_testing::SetLingerZero(client_);
   close(client_);
   client_ = -1;
-  EXPECT_EQ(WaitForClose(), CloseReason::kError);
+  EXPECT_EQ(WaitForClose(), CloseReason::kReset);
   EXPECT_EQ(reactor_testing::SendCounts().epipe, 1u);
   EXPECT_LT(IterationsDuring(absl::Milliseconds(100)), 30u);
 }
@@ -333,7 +349,7 @@ TEST_F(ConnectionTest, SendErrorClosesTheConnection) {
   Start(Kind::kLineEcho);
   reactor_testing::InjectSendError(ECONNRESET, 1);
   ASSERT_TRUE(WriteAll(client_, "x\n", absl::Seconds(5)));
-  EXPECT_EQ(WaitForClose(), CloseReason::kError);
+  EXPECT_EQ(WaitForClose(), CloseReason::kReset);
   const auto rest = ReadToEof(client_, absl::Seconds(5));
   EXPECT_EQ(rest.data, "");
   EXPECT_TRUE(rest.eof || rest.error == ECONNRESET);
