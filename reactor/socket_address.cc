@@ -83,15 +83,6 @@ absl::StatusOr<SocketAddress> SocketAddress::LocalOf(int fd) {
   return out;
 }
 
-absl::StatusOr<SocketAddress> SocketAddress::PeerOf(int fd) {
-  SocketAddress out;
-  out.length_ = sizeof(out.storage_);
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&out.storage_), &out.length_) < 0) {
-    return absl::ErrnoToStatus(errno, "getpeername");
-  }
-  return out;
-}
-
 uint16_t SocketAddress::port() const {
   if (storage_.ss_family == AF_INET) {
     return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);

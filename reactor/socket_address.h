@@ -21,9 +21,8 @@ class SocketAddress {
   static absl::StatusOr<SocketAddress> FromHostPort(std::string_view host, uint16_t port);
   // "HOST:PORT" or "[V6HOST]:PORT".
   static absl::StatusOr<SocketAddress> Parse(std::string_view host_port);
-  // The local or peer address of a socket.
+  // The local address of a socket (getsockname).
   static absl::StatusOr<SocketAddress> LocalOf(int fd);
-  static absl::StatusOr<SocketAddress> PeerOf(int fd);
   static SocketAddress FromSockaddr(const sockaddr* addr, socklen_t len);
 
   int family() const { return storage_.ss_family; }
