@@ -53,6 +53,8 @@ absl::Status TcpServer::Start() {
 
 void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   if (!Admit()) {
+    // Counted first, so that anyone told "full" finds the refusal already counted.
+    ++stats_->connections_rejected;
     // Refuse before allocating anything, in the protocol's own words so the client can tell
     // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
     const std::string_view message = factory_->RejectionMessage();
@@ -60,7 +62,6 @@ void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
       (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
     close(fd);
-    ++stats_->connections_rejected;
     return;
   }
   if (static_cast<size_t>(fd) >= connections_.size()) {
