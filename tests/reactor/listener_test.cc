@@ -58,6 +58,14 @@ class ListenerTest : public ::testing::Test {
     return listener.ok() ? std::move(*listener) : nullptr;
   }
 
+  // A client connected to `listener`, closed by TearDown; -1 (and a test failure) if it failed.
+  int Connect(const Listener& listener) {
+    const int client = ConnectLoopback(listener.address().port());
+    EXPECT_GE(client, 0) << "connect: errno " << errno;
+    if (client >= 0) clients_.push_back(client);
+    return client;
+  }
+
   std::unique_ptr<EventLoop> loop_;
   TimerId safety_ = 0;
   std::vector<int> accepted_;
@@ -75,9 +83,8 @@ TEST_F(ListenerTest, BindsAnEphemeralLoopbackPort) {
             "127.0.0.1:" + std::to_string(listener->address().port()));
   EXPECT_FALSE(listener->closed());
 
-  const int client = ConnectLoopback(listener->address().port());
+  const int client = Connect(*listener);
   ASSERT_GE(client, 0);
-  clients_.push_back(client);
   ASSERT_TRUE(loop_->Run().ok());
   ASSERT_EQ(accepted_.size(), 1u);
   EXPECT_EQ(listener->stats().accepted, 1u);
@@ -103,9 +110,7 @@ TEST_F(ListenerTest, AcceptsInBoundedBatchesPerWakeup) {
   ASSERT_NE(listener, nullptr);
   // All ten wait in the backlog before the loop first looks.
   for (int i = 0; i < 10; ++i) {
-    const int client = ConnectLoopback(listener->address().port());
-    ASSERT_GE(client, 0);
-    clients_.push_back(client);
+    ASSERT_GE(Connect(*listener), 0);
   }
   ASSERT_TRUE(loop_->Run().ok());
   ASSERT_EQ(accepted_.size(), 10u);
@@ -120,9 +125,8 @@ TEST_F(ListenerTest, AcceptsInBoundedBatchesPerWakeup) {
 TEST_F(ListenerTest, Accept4InterruptedBySignalIsRetried) {
   auto listener = MakeListener(ListenerOptions{}, 1);
   ASSERT_NE(listener, nullptr);
-  const int client = ConnectLoopback(listener->address().port());
+  const int client = Connect(*listener);
   ASSERT_GE(client, 0);
-  clients_.push_back(client);
   reactor_testing::EnableFaultsOnThisThread();
   reactor_testing::InjectAccept4Error(EINTR, 2);
   ASSERT_TRUE(loop_->Run().ok());
@@ -135,9 +139,8 @@ TEST_F(ListenerTest, Accept4InterruptedBySignalIsRetried) {
 TEST_F(ListenerTest, AcceptErrorsOfOneConnectionDoNotStopTheListener) {
   auto listener = MakeListener(ListenerOptions{}, 1);
   ASSERT_NE(listener, nullptr);
-  const int client = ConnectLoopback(listener->address().port());
+  const int client = Connect(*listener);
   ASSERT_GE(client, 0);
-  clients_.push_back(client);
   reactor_testing::EnableFaultsOnThisThread();
   reactor_testing::InjectAccept4Error(ECONNABORTED, 1);
   ASSERT_TRUE(loop_->Run().ok());
