@@ -2,6 +2,7 @@
 // JsonValue for `client merge`. Histograms are stored bucket by bucket, so a merge is exact.
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/json_value.h"
@@ -10,7 +11,11 @@
 namespace client {
 namespace {
 
-constexpr char kSchema[] = "reactor-load-client/1";
+// Version 2 added the ledger's origins, lives and schedule counts, the send lag and the lower
+// bounds; version 1 documents are still read (their ledgers are checked by the identities they
+// can satisfy).
+constexpr char kSchema[] = "reactor-load-client/2";
+constexpr char kSchemaV1[] = "reactor-load-client/1";
 
 std::string Uint128Text(absl::uint128 v) {
   if (v == 0) return "0";
@@ -98,36 +103,41 @@ std::string RunReport::ToJson() const {
       s.bytes_sent, s.bytes_received, seconds > 0 ? s.bytes_sent / 1048576.0 / seconds : 0,
       seconds > 0 ? s.bytes_received / 1048576.0 / seconds : 0, s.open_at_end,
       s.open_verified_at_end);
-  absl::StrAppendFormat(
-      &out, "  \"ledger\": {\"attempted\": %d, \"connected\": %d, \"connect_failed\": {",
-      l.attempted, l.connected);
+  absl::StrAppend(&out, "  \"ledger\": {");
+  for (const LedgerField& field : kLedgerFields) {
+    absl::StrAppendFormat(&out, "\"%s\": %d, ",
+                          absl::string_view(field.name.data(), field.name.size()), l.*field.member);
+  }
+  absl::StrAppend(&out, "\"connect_failed\": {");
   for (int i = 0; i < kConnectFailureCount; ++i) {
     const std::string_view name = ConnectFailureName(static_cast<ConnectFailure>(i));
     absl::StrAppendFormat(&out, "%s\"%s\": %d", i == 0 ? "" : ", ",
                           absl::string_view(name.data(), name.size()), l.connect_failed[i]);
   }
-  absl::StrAppendFormat(
-      &out,
-      "}, \"connecting_at_end\": %d, \"closed_by_peer\": %d, \"reset_by_peer\": %d, "
-      "\"closed_malformed\": %d, \"reconnects\": %d, \"sent\": %d, \"ok\": %d, \"error_replies\": "
-      "%d, \"mismatched\": %d, "
-      "\"reset\": %d, \"eof\": %d, \"timed_out\": %d, \"in_flight_at_end\": %d, \"late\": %d, "
-      "\"balanced\": %s},\n",
-      l.connecting_at_end, l.closed_by_peer, l.reset_by_peer, l.closed_malformed, l.reconnects,
-      l.sent, l.ok, l.error_replies, l.mismatched, l.reset, l.eof, l.timed_out, l.in_flight_at_end,
-      l.late, l.Balanced() ? "true" : "false");
+  absl::StrAppendFormat(&out, "}, \"balanced\": %s},\n", l.Balanced() ? "true" : "false");
+  absl::StrAppendFormat(&out,
+                        "  \"rate\": {\"target_per_second\": %.3f, \"achieved_per_second\": "
+                        "%.3f, \"measured_sent\": %d, \"in_flight_cap_hits\": %d},\n",
+                        s.target_rate, seconds > 0 ? s.measured_sent / seconds : 0, s.measured_sent,
+                        s.in_flight_cap_hits);
+  absl::StrAppendFormat(&out, "  \"lower_bounds\": {\"count\": %d, \"min_ns\": %d},\n",
+                        s.lower_bounds, s.lower_bounds > 0 ? s.lower_bound_min_nanos : 0);
   absl::StrAppend(&out, "  \"latency\": {\"corrected\": ");
   AppendPercentiles(&out, s.corrected);
   absl::StrAppend(&out, ",\n              \"uncorrected\": ");
   AppendPercentiles(&out, s.uncorrected);
   absl::StrAppend(&out, ",\n              \"connect\": ");
   AppendPercentiles(&out, s.connect);
+  absl::StrAppend(&out, ",\n              \"send_lag\": ");
+  AppendPercentiles(&out, s.send_lag);
   absl::StrAppend(&out, "},\n  \"histograms\": {\"corrected\": ");
   AppendHistogram(&out, s.corrected.ToSnapshot());
   absl::StrAppend(&out, ",\n                 \"uncorrected\": ");
   AppendHistogram(&out, s.uncorrected.ToSnapshot());
   absl::StrAppend(&out, ",\n                 \"connect\": ");
   AppendHistogram(&out, s.connect.ToSnapshot());
+  absl::StrAppend(&out, ",\n                 \"send_lag\": ");
+  AppendHistogram(&out, s.send_lag.ToSnapshot());
   absl::StrAppend(&out, "},\n  \"series\": [");
   for (size_t i = 0; i < series.size(); ++i) {
     const SeriesPoint& p = series[i];
@@ -181,11 +191,19 @@ absl::StatusOr<RunReport> RunReport::FromJson(std::string_view json) {
   auto doc = JsonValue::Parse(json);
   if (!doc.ok()) return doc.status();
   const JsonValue& d = *doc;
-  if (d["schema"].string_value() != kSchema) {
+  const bool v1 = d["schema"].string_value() == kSchemaV1;
+  if (!v1 && d["schema"].string_value() != kSchema) {
     return absl::InvalidArgumentError(absl::StrCat("not a ", kSchema, " document"));
   }
   RunReport r;
   for (const auto& [key, value] : d["config"].members()) r.config[key] = value.string_value();
+  // The thresholds the run was judged by (absent from version 1: its defaults).
+  if (auto it = r.config.find("max_error_ratio"); it != r.config.end()) {
+    (void)absl::SimpleAtod(it->second, &r.max_error_ratio);
+  }
+  if (auto it = r.config.find("rate_tolerance"); it != r.config.end()) {
+    (void)absl::SimpleAtod(it->second, &r.rate_tolerance);
+  }
   r.merged_runs = static_cast<int>(d["merged_runs"].AsInt64());
   r.request_quota_met = d["request_quota_met"].bool_value();
   LoadStats& s = r.stats;
@@ -198,30 +216,26 @@ absl::StatusOr<RunReport> RunReport::FromJson(std::string_view json) {
   s.open_verified_at_end = t["open_verified_at_end"].AsUint64();
   const JsonValue& l = d["ledger"];
   Ledger& g = s.ledger;
-  g.attempted = l["attempted"].AsUint64();
-  g.connected = l["connected"].AsUint64();
+  for (const LedgerField& field : kLedgerFields)
+    g.*field.member = l[std::string(field.name)].AsUint64();
   for (int i = 0; i < kConnectFailureCount; ++i) {
     const std::string_view name = ConnectFailureName(static_cast<ConnectFailure>(i));
     g.connect_failed[i] = l["connect_failed"][std::string(name)].AsUint64();
   }
-  g.connecting_at_end = l["connecting_at_end"].AsUint64();
-  g.closed_by_peer = l["closed_by_peer"].AsUint64();
-  g.reset_by_peer = l["reset_by_peer"].AsUint64();
-  g.closed_malformed = l["closed_malformed"].AsUint64();
-  g.reconnects = l["reconnects"].AsUint64();
-  g.sent = l["sent"].AsUint64();
-  g.ok = l["ok"].AsUint64();
-  g.error_replies = l["error_replies"].AsUint64();
-  g.mismatched = l["mismatched"].AsUint64();
-  g.reset = l["reset"].AsUint64();
-  g.eof = l["eof"].AsUint64();
-  g.timed_out = l["timed_out"].AsUint64();
-  g.in_flight_at_end = l["in_flight_at_end"].AsUint64();
-  g.late = l["late"].AsUint64();
+  g.version = v1 ? 1 : 2;
+  const JsonValue& rate = d["rate"];
+  s.target_rate = rate["target_per_second"].AsDouble();
+  s.measured_sent = rate["measured_sent"].AsUint64();
+  s.in_flight_cap_hits = rate["in_flight_cap_hits"].AsUint64();
+  s.lower_bounds = d["lower_bounds"]["count"].AsUint64();
+  if (s.lower_bounds > 0) s.lower_bound_min_nanos = d["lower_bounds"]["min_ns"].AsInt64();
   const JsonValue& h = d["histograms"];
   if (absl::Status st = LoadHistogram(h["corrected"], s.corrected); !st.ok()) return st;
   if (absl::Status st = LoadHistogram(h["uncorrected"], s.uncorrected); !st.ok()) return st;
   if (absl::Status st = LoadHistogram(h["connect"], s.connect); !st.ok()) return st;
+  if (!v1) {
+    if (absl::Status st = LoadHistogram(h["send_lag"], s.send_lag); !st.ok()) return st;
+  }
   for (const JsonValue& p : d["series"].elements()) {
     SeriesPoint point;
     point.second = static_cast<int>(p["second"].AsInt64());
