@@ -70,6 +70,66 @@ TEST(RunReportTest, MergingFilesEqualsMergingResults) {
 TEST(RunReportTest, RejectsOtherDocuments) {
   EXPECT_FALSE(RunReport::FromJson("{}").ok());
   EXPECT_FALSE(RunReport::FromJson("not json").ok());
+  EXPECT_FALSE(RunReport::FromJson(R"({"schema": "reactor-load-client/9"})").ok());
+}
+
+TEST(RunReportTest, ABadMemberIsNamedByItsPath) {
+  std::string json = Sample(1).ToJson();
+  const std::string sent = "\"sent\": 1010";
+  const size_t at = json.find(sent);
+  ASSERT_NE(at, std::string::npos);
+  json.replace(at, sent.size(), "\"sent\": \"many\"");
+  auto back = RunReport::FromJson(json);
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.status().message().find("/ledger/sent"), std::string_view::npos) << back.status();
+}
+
+TEST(RunReportTest, CountsNear2To64AreExact) {
+  RunReport a = Sample(1);
+  a.stats.ledger.sent = UINT64_MAX;
+  a.stats.bytes_received = UINT64_MAX - 1;
+  auto back = RunReport::FromJson(a.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->stats.ledger.sent, UINT64_MAX);
+  EXPECT_EQ(back->stats.bytes_received, UINT64_MAX - 1);
+}
+
+// Files written before schema 2 (histogram sums as numbers) still merge.
+TEST(RunReportTest, ReadsSchema1) {
+  const std::string histogram =
+      R"({"unit": "ns", "sub_bucket_half_bits": 10, "min": 1000, "max": 3000, "sum": 6000,
+          "overflow_count": 0, "overflow_sum": 0, "buckets": [[1000, 1], [2000, 1], [2523, 1]]})";
+  const std::string doc = R"({"schema": "reactor-load-client/1", "config": {"connections": "2"},
+    "merged_runs": 1, "request_quota_met": false,
+    "totals": {"measured_ns": 1000000000, "responses": 3, "requests_per_second": 3.0,
+               "bytes_sent": 18446744073709551615, "bytes_received": 192,
+               "mib_per_second_sent": 0.0, "mib_per_second_received": 0.0,
+               "open_connections_at_end": 2, "open_verified_at_end": 2},
+    "ledger": {"attempted": 2, "connected": 2, "connect_failed": {"ECONNREFUSED": 0, "ETIMEDOUT": 0,
+               "EADDRNOTAVAIL": 0, "EMFILE": 0, "other": 0}, "connecting_at_end": 0,
+               "closed_by_peer": 0, "reset_by_peer": 0, "closed_malformed": 0, "reconnects": 0,
+               "sent": 3, "ok": 3, "error_replies": 0, "mismatched": 0, "reset": 0, "eof": 0,
+               "timed_out": 0, "in_flight_at_end": 0, "late": 0, "balanced": true},
+    "latency": {},
+    "histograms": {"corrected": )" +
+                          histogram + R"(, "uncorrected": )" + histogram + R"(, "connect": )" +
+                          histogram + R"(},
+    "series": [{"second": 1, "responses": 3, "errors": 0, "open_connections": 2, "p50_ns": 2000,
+                "p99_ns": 3000, "max_ns": 3000, "histogram": )" +
+                          histogram + R"(}],
+    "cpu": [{"user_ns": 1, "system_ns": 2, "wall_ns": 3}], "errors_by_detail": {},
+    "status_classes": {"other": 0, "1xx": 0, "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0},
+    "limit_notes": [], "verdict": {"exit_code": 0, "reason": "ok"}})";
+  auto r = RunReport::FromJson(doc);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stats.bytes_sent, UINT64_MAX);
+  EXPECT_EQ(r->stats.corrected.count(), 3u);
+  EXPECT_DOUBLE_EQ(r->stats.corrected.Mean(), 2000.0);
+  EXPECT_EQ(r->stats.corrected.max(), 3000);
+  ASSERT_EQ(r->series.size(), 1u);
+  EXPECT_EQ(r->series[0].latency.sum_nanos, 6000u);
+  EXPECT_EQ(r->config["connections"], "2");
+  EXPECT_EQ(r->Evaluate().exit_code, kExitOk);
 }
 
 TEST(RunReportTest, VerdictNamesTheReason) {
