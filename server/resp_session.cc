@@ -167,7 +167,9 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
     }
     offset += request.consumed;
     if (request.argv.empty()) continue;  // a blank line, *0 or *-1: Redis skips them
-    if (!Execute(request.argv, output)) return reactor::ProtocolResult{input.size(), true};
+    const bool keep_open = Execute(request.argv, output);
+    parser_.ReleaseArguments();
+    if (!keep_open) return reactor::ProtocolResult{input.size(), true};
   }
   // What is left is one incomplete request; Redis's client-max-query-buffer bounds it.
   if (input.size() - offset > factory_->options().max_request_bytes) {

@@ -35,6 +35,7 @@ class RespSession : public reactor::Protocol {
   explicit RespSession(RespFactory* factory);
 
   reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  size_t memory_bytes() const override { return parser_.memory_bytes(); }
 
  private:
   // Runs one command. Returns false if the connection must close after the reply (QUIT).
