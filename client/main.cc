@@ -39,6 +39,20 @@ ABSL_FLAG(uint64_t, requests, 0, "stop after this many measured requests instead
 ABSL_FLAG(absl::Duration, warmup, absl::ZeroDuration(), "run this long before measuring");
 ABSL_FLAG(uint64_t, message_bytes, 64, "echo message / RESP ECHO payload size in bytes");
 ABSL_FLAG(int, pipeline, 1, "requests in flight per connection (closed loop)");
+ABSL_FLAG(int, max_in_flight, 4096,
+          "--rate: the most requests one connection may have in flight (an open loop sends when "
+          "a request is due, whatever is in flight; reaching this cap is reported)");
+ABSL_FLAG(absl::Duration, drain, absl::Seconds(1),
+          "at the end, wait up to min(this, --timeout) for replies in flight");
+ABSL_FLAG(absl::Duration, close_wait, absl::Milliseconds(200),
+          "at the end, after shutting down the sending side, wait up to this for the server's "
+          "EOF");
+ABSL_FLAG(double, max_error_ratio, 0,
+          "exit non-zero when error replies, timeouts, lost and unanswered or owed requests "
+          "exceed this fraction of the requests");
+ABSL_FLAG(double, rate_tolerance, 0.01,
+          "--rate: exit non-zero when the achieved send rate is more than this fraction below "
+          "the target");
 ABSL_FLAG(std::string, rate, "0",
           "fixed total request rate, e.g. 5000/s (open loop, latency from intended send time); "
           "0 = closed loop");
@@ -105,6 +119,11 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   o.warmup = absl::GetFlag(FLAGS_warmup);
   o.message_bytes = absl::GetFlag(FLAGS_message_bytes);
   o.pipeline = absl::GetFlag(FLAGS_pipeline);
+  o.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  o.drain = absl::GetFlag(FLAGS_drain);
+  o.close_wait = absl::GetFlag(FLAGS_close_wait);
+  o.max_error_ratio = absl::GetFlag(FLAGS_max_error_ratio);
+  o.rate_tolerance = absl::GetFlag(FLAGS_rate_tolerance);
   auto rate = ParseRate(absl::GetFlag(FLAGS_rate));
   if (!rate.ok())
     return absl::InvalidArgumentError(absl::StrCat("--rate: ", rate.status().message()));
