@@ -86,7 +86,7 @@ absl::Status Connection::StartRefusal(std::string_view message) {
 void Connection::OnEvents(uint32_t events) {
   if (state_ == ConnectionState::kLingering) {
     DiscardUntilPeerCloses();
-    return;
+    return;  // nothing is buffered while lingering
   }
   // EPOLLERR and EPOLLHUP come whatever the interest: the handlers below run for them too, and
   // a recv or send collects the socket's error and closes with its reason.
@@ -104,12 +104,27 @@ void Connection::OnEvents(uint32_t events) {
     int err = 0;
     socklen_t length = sizeof err;
     if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &length) < 0) err = errno;
-    Close(err == 0 ? CloseReason::kReset : ErrorReason(err));
+    Close(err == 0 ? CloseReason::kReset : ErrorReason(err));  // counts the buffers down
     return;
   }
   // EPOLLHUP stays raised: both directions are finished, whatever the handlers above managed,
   // and leaving the socket open would wake the loop forever.
   if (fd_ >= 0 && (events & EPOLLHUP)) Close(CloseReason::kPeerClosed);
+  CountBuffered();
+}
+
+void Connection::CountBuffered() {
+  // Once per event, not per buffer operation: in the steady state both sizes stay 0 and this is
+  // two compares.
+  ServerStats* stats = context_->stats;
+  if (input_.size() != counted_input_) {
+    stats->input_buffered_bytes += input_.size() - counted_input_;  // wraps down: see Counter
+    counted_input_ = input_.size();
+  }
+  if (output_.size() != counted_output_) {
+    stats->output_buffered_bytes += output_.size() - counted_output_;
+    counted_output_ = output_.size();
+  }
 }
 
 void Connection::HandleReadable() {
@@ -380,13 +395,17 @@ void Connection::Close(CloseReason reason) {
       ++stats->connections_timed_out;
       break;
     case CloseReason::kProtocol:
+      ++stats->connections_closed_by_protocol;
+      break;
     case CloseReason::kServerClosing:
+      ++stats->connections_closed_at_shutdown;
       break;
   }
   input_.Clear();
   input_.ReleaseIfEmpty();
   output_.Clear();
   output_.ReleaseIfEmpty();
+  CountBuffered();
   observer_->OnConnectionClosed(this, closed_fd, reason);
 }
 

@@ -182,6 +182,8 @@ class Connection : public EventHandler {
   void DiscardUntilPeerCloses();
   // Output at or below which a paused connection goes on.
   size_t resume_bytes() const;
+  // Brings the server's buffered-bytes gauges up to date with this connection's buffers.
+  void CountBuffered();
 
   ConnectionContext* const context_;
   int fd_;
@@ -197,6 +199,8 @@ class Connection : public EventHandler {
   bool request_completed_ = false;  // a request finished since the last bytes arrived
   TimerId linger_timer_ = 0;
   int64_t last_activity_nanos_ = 0;
+  size_t counted_input_ = 0;  // input_.size() as the gauges last counted it
+  size_t counted_output_ = 0;
   DeadlineList<Connection>::Node idle_deadline_{this};
   DeadlineList<Connection>::Node request_deadline_{this};
   DeadlineList<Connection>::Node keepalive_deadline_{this};

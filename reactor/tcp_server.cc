@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "logging/rate_limited_log.h"
+
 namespace reactor {
 
 TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory,
@@ -40,7 +43,8 @@ TcpServer::~TcpServer() {
 
 absl::Status TcpServer::Start() {
   absl::StatusOr<std::unique_ptr<Listener>> listener = Listener::Create(
-      loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); });
+      loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); },
+      &stats_->listener);
   if (!listener.ok()) return listener.status();
   listener_ = std::move(*listener);
   stats_->start_nanos = MonotonicNanos();
@@ -62,7 +66,7 @@ absl::Status TcpServer::Start() {
 
 void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   if (!Admit()) {
-    Refuse(fd);
+    Refuse(fd, peer);
     return;
   }
   if (static_cast<size_t>(fd) >= connections_.size()) {
@@ -95,9 +99,15 @@ void TcpServer::Release() {
   if (options_.shared_connection_count != nullptr) options_.shared_connection_count->fetch_sub(1);
 }
 
-void TcpServer::Refuse(int fd) {
+void TcpServer::Refuse(int fd, const SocketAddress& peer) {
   // Counted first, so that anyone told "full" finds the refusal already counted.
   ++stats_->connections_rejected;
+  static logging::RateLimitedLog refusals(logging::Level::kWarning,
+                                          "connections refused at max_connections");
+  refusals.Log([&] {
+    return absl::StrCat("refused a connection from ", peer.ToString(), ": max_connections (",
+                        options_.max_connections, ") reached");
+  });
   // Refused before a session is made, in the protocol's own words so the client can tell
   // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
   const std::string_view message = factory_->RejectionMessage();
@@ -143,16 +153,35 @@ void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseR
 
 void TcpServer::ExpireConnections() {
   const int64_t now = loop_->now_nanos();
-  // Closing a connection takes it out of every list, so each is counted under one timeout.
-  const std::pair<DeadlineList<Connection>*, Counter*> kinds[] = {
-      {&deadlines_.idle, &stats_->timed_out_idle},
-      {&deadlines_.request, &stats_->timed_out_request},
-      {&deadlines_.keepalive, &stats_->timed_out_keepalive},
-      {&deadlines_.send, &stats_->timed_out_send},
+  // One rate-limited log per kind: a tick may close thousands at once.
+  static logging::RateLimitedLog idle_log(logging::Level::kInfo, "idle timeouts");
+  static logging::RateLimitedLog request_log(logging::Level::kInfo, "request timeouts");
+  static logging::RateLimitedLog keepalive_log(logging::Level::kInfo, "keep-alive timeouts");
+  static logging::RateLimitedLog send_log(logging::Level::kInfo, "send timeouts");
+  struct Kind {
+    DeadlineList<Connection>* list;
+    Counter* counter;
+    logging::RateLimitedLog* log;
+    const absl::Duration* timeout;
+    const char* what;
   };
-  for (auto [list, counter] : kinds) {
-    list->ExpireUntil(now, [counter](Connection* connection) {
+  // Closing a connection takes it out of every list, so each is counted under one timeout.
+  const Kind kinds[] = {
+      {&deadlines_.idle, &stats_->timed_out_idle, &idle_log, &options_.idle_timeout,
+       "with no traffic (idle_timeout) for"},
+      {&deadlines_.request, &stats_->timed_out_request, &request_log, &options_.request_timeout,
+       "whose request was incomplete (request_timeout) after"},
+      {&deadlines_.keepalive, &stats_->timed_out_keepalive, &keepalive_log,
+       &options_.keepalive_timeout, "idle between requests (keepalive_timeout) for"},
+      {&deadlines_.send, &stats_->timed_out_send, &send_log, &options_.send_timeout,
+       "whose output made no progress (send_timeout) for"},
+  };
+  for (auto [list, counter, log, timeout, what] : kinds) {
+    list->ExpireUntil(now, [&](Connection* connection) {
       ++*counter;
+      log->Log([&] {
+        return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout));
+      });
       connection->Close(CloseReason::kTimeout);
     });
   }

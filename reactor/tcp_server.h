@@ -86,7 +86,7 @@ class TcpServer : private ConnectionObserver {
   void Release();
   // Refuses a connection over max_connections in the factory's words, through a lingering close
   // when the client has sent something already (a plain close would reset the refusal away).
-  void Refuse(int fd);
+  void Refuse(int fd, const SocketAddress& peer);
   void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) override;
   // Closes the connections whose deadlines have passed: the cost is what expires.
   void ExpireConnections();
