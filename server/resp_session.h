@@ -65,6 +65,7 @@ class RespFactory : public reactor::ProtocolFactory {
   const RespOptions& options() const { return options_; }
   uint64_t commands_processed() const { return loop_stats_->requests_processed; }
   void CountCommand() { ++loop_stats_->requests_processed; }
+  void CountProtocolError() { ++loop_stats_->protocol_errors; }
 
   // The INFO reply's text for `sections` (none: the default sections), as Redis formats it.
   std::string InfoText(absl::Span<const std::string_view> sections) const;
