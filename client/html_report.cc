@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "client/ledger.h"
 #include "client/percentile_distribution.h"
 #include "client/progress_reporter.h"
 #include "client/svg_chart.h"
@@ -63,6 +64,7 @@ svg .marker text { font-size: 11px; font-weight: 600; paint-order: stroke; strok
   stroke-width: 3px; }
 svg .empty { fill: var(--muted); text-anchor: middle; }
 .runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 8px 22px; }
+table.ledger { margin-bottom: 8px; }
 pre { background: #f7f7f7; padding: 8px; margin: 0; overflow-x: auto; font-size: 12px; }
 .ok { color: #1b7f3b; }
 .bad { color: #b00020; font-weight: 600; }
@@ -115,10 +117,6 @@ std::string LoadShape(const RunReport& r) {
   return rate.empty() || rate == "0"
              ? absl::StrCat("closed loop, pipeline ", ConfigValue(r, "pipeline"))
              : absl::StrCat("fixed rate ", rate, "/s");
-}
-
-uint64_t FailedRequests(const Ledger& l) {
-  return l.error_replies + l.mismatched + l.reset + l.eof + l.timed_out;
 }
 
 int64_t CpuNanos(const LoadStats& s) {
@@ -275,7 +273,7 @@ void AppendSummary(std::string& out, const std::vector<LabelledRun>& runs) {
         FormatNanos(s.corrected.ValueAtPercentile(50)),
         FormatNanos(s.corrected.ValueAtPercentile(99)),
         FormatNanos(s.corrected.ValueAtPercentile(99.9)), FormatNanos(s.corrected.max()),
-        s.ledger.ok, FailedRequests(s.ledger),
+        s.ledger.ok, report.FailedRequests(),
         answered > 0 ? absl::StrFormat("%.2fus", CpuNanos(s) / 1e3 / answered) : "-",
         verdict.exit_code == kExitOk ? "ok" : "bad",
         HtmlEscape(verdict.exit_code == kExitOk
@@ -362,38 +360,70 @@ void AppendClientCpu(std::string& out, const std::vector<LabelledRun>& runs) {
                   "measured itself as much as the server.</p>\n");
 }
 
-void AppendRunDetails(std::string& out, const std::vector<LabelledRun>& runs) {
-  absl::StrAppend(&out, "<h2>Ledger and errors</h2>\n<div class=\"runs\">\n");
+// The ledger's counters as rows (walked from kLedgerFields, so a new counter appears by itself),
+// one column per run, then each run's identities as the ledger prints them.
+void AppendLedger(std::string& out, const std::vector<LabelledRun>& runs) {
+  absl::StrAppend(&out, "<h2>Ledger</h2>\n<table class=\"ledger\">\n<tr><th>counter</th>");
   for (size_t r = 0; r < runs.size(); ++r) {
-    const LoadStats& s = runs[r].report->stats;
+    absl::StrAppend(&out, "<th>", Swatch(static_cast<int>(r)), HtmlEscape(runs[r].label), "</th>");
+  }
+  absl::StrAppend(&out, "</tr>\n");
+  auto row = [&](const std::string& name, auto value_of) {
+    absl::StrAppend(&out, "<tr data-field=\"", HtmlEscape(name), "\"><td>", HtmlEscape(name),
+                    "</td>");
+    for (const LabelledRun& run : runs) {
+      absl::StrAppend(&out, "<td>", value_of(run.report->stats.ledger), "</td>");
+    }
+    absl::StrAppend(&out, "</tr>\n");
+  };
+  for (const LedgerField& field : kLedgerFields) {
+    row(std::string(field.name), [&](const Ledger& l) { return l.*field.member; });
+    if (field.member == &Ledger::connected) {
+      for (int i = 0; i < kConnectFailureCount; ++i) {
+        row("connect_failed " + std::string(ConnectFailureName(static_cast<ConnectFailure>(i))),
+            [&](const Ledger& l) { return l.connect_failed[i]; });
+      }
+    }
+  }
+  absl::StrAppend(&out, "</table>\n<div class=\"runs\">\n");
+  for (size_t r = 0; r < runs.size(); ++r) {
     absl::StrAppend(&out, "<div data-run=\"", HtmlEscape(runs[r].label), "\"><h3>",
                     Swatch(static_cast<int>(r)), HtmlEscape(runs[r].label), "</h3>\n",
-                    "<pre class=\"ledger\">", HtmlEscape(s.ledger.Format()), "</pre>\n");
-    if (!s.errors_by_detail.empty()) {
-      absl::StrAppend(&out, "<table class=\"errors\"><tr><th>error</th><th>count</th></tr>\n");
-      for (const auto& [detail, n] : s.errors_by_detail) {
-        absl::StrAppend(&out, "<tr><td class=\"text\">", HtmlEscape(detail), "</td><td>", n,
-                        "</td></tr>\n");
-      }
-      absl::StrAppend(&out, "</table>\n");
-    }
-    std::vector<std::string> classes;
-    for (size_t i = 0; i < s.status_classes.size(); ++i) {
-      if (s.status_classes[i] == 0) continue;
-      classes.push_back(absl::StrCat(i == 0 ? std::string("other") : absl::StrCat(i, "xx"), " ",
-                                     s.status_classes[i]));
-    }
-    if (!classes.empty()) {
-      absl::StrAppend(&out,
-                      "<p>responses by status class: ", HtmlEscape(absl::StrJoin(classes, ", ")),
-                      "</p>\n");
-    }
-    for (const std::string& note : s.limit_notes) {
-      absl::StrAppend(&out, "<p class=\"bad\">limit: ", HtmlEscape(note), "</p>\n");
-    }
-    absl::StrAppend(&out, "</div>\n");
+                    "<pre class=\"identities\">", HtmlEscape(runs[r].report->stats.ledger.Format()),
+                    "</pre></div>\n");
   }
   absl::StrAppend(&out, "</div>\n");
+}
+
+// Error replies by message, HTTP status classes and the limits that stopped connections.
+void AppendErrors(std::string& out, const std::vector<LabelledRun>& runs) {
+  std::string body;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const LoadStats& s = runs[r].report->stats;
+    std::string run;
+    for (const auto& [detail, n] : s.errors_by_detail) {
+      absl::StrAppend(&run, "<tr><td class=\"text\">", HtmlEscape(detail), "</td><td>", n,
+                      "</td></tr>\n");
+    }
+    for (size_t i = 0; i < s.status_classes.size(); ++i) {
+      if (s.status_classes[i] == 0) continue;
+      absl::StrAppend(&run, "<tr><td class=\"text\">responses with status ",
+                      i == 0 ? std::string("other") : absl::StrCat(i, "xx"), "</td><td>",
+                      s.status_classes[i], "</td></tr>\n");
+    }
+    for (const std::string& note : s.limit_notes) {
+      absl::StrAppend(&run, "<tr><td class=\"text bad\">limit: ", HtmlEscape(note),
+                      "</td><td></td></tr>\n");
+    }
+    if (run.empty()) continue;
+    absl::StrAppend(&body, "<div data-run=\"", HtmlEscape(runs[r].label), "\"><h3>",
+                    Swatch(static_cast<int>(r)), HtmlEscape(runs[r].label),
+                    "</h3>\n<table class=\"errors\">\n<tr><th>what</th><th>count</th></tr>\n", run,
+                    "</table></div>\n");
+  }
+  if (body.empty()) return;
+  absl::StrAppend(&out, "<h2>Errors and responses by status</h2>\n<div class=\"runs\">\n", body,
+                  "</div>\n");
 }
 
 }  // namespace
@@ -422,7 +452,8 @@ std::string FormatHtmlReport(const std::vector<LabelledRun>& runs) {
   }
   AppendSummary(out, runs);
   AppendCharts(out, runs);
-  AppendRunDetails(out, runs);
+  AppendLedger(out, runs);
+  AppendErrors(out, runs);
   AppendConfiguration(out, runs);
   AppendClientCpu(out, runs);
   absl::StrAppend(&out, "</main>\n</body>\n</html>\n");

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/ledger.h"
 #include "client/percentile_distribution.h"
 #include "client/progress_reporter.h"
 #include "client/run_report.h"
@@ -137,6 +138,21 @@ void ExpectLine(const std::string& dom, const std::string& chart, const std::str
 }
 
 // Every check of a rendered report against the runs it shows.
+// The ledger table's cell for a counter and a run (its column), or "" when there is none.
+std::string LedgerCell(const std::string& dom, const std::string& field, size_t column) {
+  std::smatch row;
+  if (!std::regex_search(dom, row, std::regex("<tr data-field=\"" + field + "\">(.*?)</tr>"))) {
+    return "";
+  }
+  const std::string cells = row[1].str();
+  const std::regex cell("<td>([^<]*)</td>");
+  auto it = std::sregex_iterator(cells.begin(), cells.end(), cell);
+  for (size_t i = 0; i <= column && it != std::sregex_iterator(); ++i, ++it) {
+    if (i == column) return (*it)[1].str();
+  }
+  return "";
+}
+
 void ExpectReportShows(const Rendered& page, const std::vector<Measured>& runs) {
   // The browser logged no console message, the page's own error hook saw nothing, and every
   // chart was laid out with a size.
@@ -153,8 +169,16 @@ void ExpectReportShows(const Rendered& page, const std::vector<Measured>& runs) 
       << html.str();
   for (const std::string& chart : charts) EXPECT_NE(Chart(page.dom, chart), "") << chart;
 
-  for (const Measured& m : runs) {
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const Measured& m = runs[r];
     const client::LoadStats& s = m.report.stats;
+    // Every ledger counter, in the run's column (after the counter's name), as the JSON has it.
+    for (const client::LedgerField& field : client::kLedgerFields) {
+      const std::string name(field.name);
+      EXPECT_EQ(LedgerCell(page.dom, name, r + 1),
+                absl::StrCat(m.json.at("ledger").at(name).get<uint64_t>()))
+          << m.label << " " << name;
+    }
     ExpectLine(page.dom, "latency-percentiles", m.label, "corrected",
                client::PercentileDistribution(s.corrected).size());
     ExpectLine(page.dom, "latency-percentiles", m.label, "uncorrected",

@@ -197,6 +197,25 @@ expect_eq "the summary's bytes in = the last scrape's" \
   "$(sed -nE 's/.*; ([0-9]+) bytes in,.*/\1/p' <<<"$summary")" \
   "$(metric_sum "$WORK/last.txt" bytes_received_total)"
 
+# --- A timeout closes a connection from the sweep timer, outside any event: the gauge follows ------
+start_ours T resp --metrics_port=0 --request_timeout=300ms
+MT=$(metrics_port T)
+exec {slow}<>"/dev/tcp/127.0.0.1/$T_PORT"
+printf "$partial" >&"$slow"
+for _ in $(seq 1 50); do
+  scrape "$MT" "$WORK/timeout.txt"
+  [ "$(metric_sum "$WORK/timeout.txt" connection_timeouts_total 'timeout="request"')" = 1 ] && break
+  sleep 0.1
+done
+expect_eq "request timeouts" \
+  "$(metric_sum "$WORK/timeout.txt" connection_timeouts_total 'timeout="request"')" 1
+expect_eq "input_buffered_bytes after the timeout closed it" \
+  "$(metric_sum "$WORK/timeout.txt" input_buffered_bytes)" 0
+exec {slow}>&-
+stop_ours "$T_PID"
+grep -q 'INFO closed a connection whose request was incomplete after 300ms (request_timeout)' \
+  "$WORK/T.err" && pass "the timeout is logged" || fail "no timeout log line: $(cat "$WORK/T.err")"
+
 # --- --log_level=error hides the warnings, not the stats line -----------------------------------
 start_ours Q echo --max_connections=1 --log_level=error --stats_interval=200ms
 exec {fd}<>"/dev/tcp/127.0.0.1/$Q_PORT"
