@@ -177,7 +177,18 @@ void TcpServer::ExpireConnections() {
        "whose output made no progress (send_timeout) for"},
   };
   for (auto [list, counter, log, timeout, what] : kinds) {
+    const bool send_kind = list == &deadlines_.send;
     list->ExpireUntil(now, [&](Connection* connection) {
+      if (send_kind) {
+        if (connection->RestartSendClockIfPeerIsReading()) return;
+        ++*counter;
+        log->Log([&] {
+          return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout));
+        });
+        // Its FIN would wait behind what the kernel still holds for a peer that does not read.
+        connection->Abort(CloseReason::kTimeout);
+        return;
+      }
       ++*counter;
       log->Log([&] {
         return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout));
