@@ -58,8 +58,8 @@ class LatencyHistogram {
   double Mean() const;
   // From the bucket midpoints (overflow values at the max): within the histogram's precision.
   double StdDev() const;
-  // The value of rank max(1, round(percentile / 100 * count())) in sorted order (HdrHistogram's
-  // rule), reported as the highest value of its bucket (so never understated) and never above
+  // The value of rank max(1, ceil(nextafter(percentile, -inf) / 100 * count())) in sorted order
+  // (HdrHistogram's rule), reported as the highest value of its bucket (so never understated) and never above
   // max(). 0 when empty.
   int64_t ValueAtPercentile(double percentile) const;
 
