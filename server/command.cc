@@ -18,8 +18,9 @@ std::optional<int64_t> IntegerArg(CommandContext& context, std::string_view text
 }
 
 std::optional<int64_t> PositiveCountArg(CommandContext& context, std::string_view text) {
-  std::optional<int64_t> value = IntegerArg(context, text);
-  if (value && *value < 0) {
+  // Redis's getPositiveLongFromObjectOrReply words a non-number as it words a negative one.
+  std::optional<int64_t> value = protocol::ParseRespInteger(text);
+  if (!value || *value < 0) {
     AppendError(context.out, "ERR value is out of range, must be positive");
     return std::nullopt;
   }
