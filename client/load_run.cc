@@ -33,6 +33,11 @@ std::map<std::string, std::string> ConfigOf(const ClientOptions& o) {
   c["message_bytes"] = absl::StrCat(o.message_bytes);
   c["pipeline"] = absl::StrCat(o.pipeline);
   c["rate"] = absl::StrCat(o.rate);
+  c["max_in_flight"] = absl::StrCat(o.max_in_flight);
+  c["drain"] = DurationText(o.drain);
+  c["close_wait"] = DurationText(o.close_wait);
+  c["max_error_ratio"] = absl::StrCat(o.max_error_ratio);
+  c["rate_tolerance"] = absl::StrCat(o.rate_tolerance);
   c["connect_rate"] = absl::StrCat(o.connect_rate);
   c["connect_timeout"] = DurationText(o.connect_timeout);
   c["timeout"] = DurationText(o.timeout);
@@ -95,6 +100,8 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
   }
   report.series = progress.TakeSeries();
   report.quota_mode = options.requests > 0;
+  report.max_error_ratio = options.max_error_ratio;
+  report.rate_tolerance = options.rate_tolerance;
   report.request_quota_met = options.requests > 0 && report.stats.ledger.in_flight_at_end == 0 &&
                              report.stats.ledger.sent >= options.requests;
   return report;

@@ -3,8 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -20,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "client/client_options.h"
+#include "client/hgrm_writer.h"
 #include "client/load_run.h"
 #include "client/run_report.h"
 #include "reactor/event_loop.h"
@@ -33,6 +36,20 @@ ABSL_FLAG(uint64_t, requests, 0, "stop after this many measured requests instead
 ABSL_FLAG(absl::Duration, warmup, absl::ZeroDuration(), "run this long before measuring");
 ABSL_FLAG(uint64_t, message_bytes, 64, "echo message / RESP ECHO payload size in bytes");
 ABSL_FLAG(int, pipeline, 1, "requests in flight per connection (closed loop)");
+ABSL_FLAG(int, max_in_flight, 4096,
+          "--rate: the most requests one connection may have in flight (an open loop sends when "
+          "a request is due, whatever is in flight; reaching this cap is reported)");
+ABSL_FLAG(absl::Duration, drain, absl::Seconds(1),
+          "at the end, wait up to min(this, --timeout) for replies in flight");
+ABSL_FLAG(absl::Duration, close_wait, absl::Milliseconds(200),
+          "at the end, after shutting down the sending side, wait up to this for the server's "
+          "EOF");
+ABSL_FLAG(double, max_error_ratio, 0,
+          "exit non-zero when error replies, timeouts, lost and unanswered or owed requests "
+          "exceed this fraction of the requests");
+ABSL_FLAG(double, rate_tolerance, 0.01,
+          "--rate: exit non-zero when the achieved send rate is more than this fraction below "
+          "the target");
 ABSL_FLAG(std::string, rate, "0",
           "fixed total request rate, e.g. 5000/s (open loop, latency from intended send time); "
           "0 = closed loop");
@@ -52,6 +69,11 @@ ABSL_FLAG(std::string, path, "/", "--protocol=http: the path to GET");
 ABSL_FLAG(std::string, host, "", "--protocol=http: the Host header (default: the target)");
 ABSL_FLAG(bool, progress, true, "print a progress line each second on stderr");
 ABSL_FLAG(std::string, json, "", "also write the results as JSON to this file");
+ABSL_FLAG(std::string, hgrm, "",
+          "also write the corrected latency distribution to this file in HdrHistogram's .hgrm "
+          "percentile text format (values in milliseconds), for HdrHistogram's plotter");
+ABSL_FLAG(std::string, hgrm_uncorrected, "",
+          "the same for the uncorrected latencies (from the actual send time)");
 
 namespace client {
 namespace {
@@ -89,6 +111,11 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   o.warmup = absl::GetFlag(FLAGS_warmup);
   o.message_bytes = absl::GetFlag(FLAGS_message_bytes);
   o.pipeline = absl::GetFlag(FLAGS_pipeline);
+  o.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  o.drain = absl::GetFlag(FLAGS_drain);
+  o.close_wait = absl::GetFlag(FLAGS_close_wait);
+  o.max_error_ratio = absl::GetFlag(FLAGS_max_error_ratio);
+  o.rate_tolerance = absl::GetFlag(FLAGS_rate_tolerance);
   auto rate = ParseRate(absl::GetFlag(FLAGS_rate));
   if (!rate.ok())
     return absl::InvalidArgumentError(absl::StrCat("--rate: ", rate.status().message()));
@@ -120,6 +147,58 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   }
   if (absl::Status s = o.Validate(); !s.ok()) return s;
   return o;
+}
+
+// The files a run or a merge can write, each named by its flag and made from the report.
+struct OutputFile {
+  const char* flag;
+  const absl::Flag<std::string>* path;
+  std::string (*content)(const RunReport& report);
+};
+const OutputFile kOutputFiles[] = {
+    {"json", &FLAGS_json, [](const RunReport& r) { return r.ToJson(); }},
+    {"hgrm", &FLAGS_hgrm, [](const RunReport& r) { return FormatHgrm(r.stats.corrected); }},
+    {"hgrm_uncorrected", &FLAGS_hgrm_uncorrected,
+     [](const RunReport& r) { return FormatHgrm(r.stats.uncorrected); }},
+};
+
+// Checked before a run, so that a mistyped directory is reported before the run, not after it.
+bool OutputPathsWritable() {
+  bool writable = true;
+  for (const OutputFile& o : kOutputFiles) {
+    const std::string path = absl::GetFlag(*o.path);
+    if (path.empty()) continue;
+    const size_t slash = path.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const bool ok = access(path.c_str(), F_OK) == 0 ? access(path.c_str(), W_OK) == 0
+                                                    : access(dir.c_str(), W_OK | X_OK) == 0;
+    if (!ok) {
+      std::fprintf(stderr, "--%s: cannot write %s: %s\n", o.flag, path.c_str(),
+                   std::strerror(errno));
+      writable = false;
+    }
+  }
+  return writable;
+}
+
+// Writes every file the output flags name. False, after saying which, when one cannot be
+// written; the others are still written.
+bool WriteOutputFiles(const RunReport& report) {
+  bool all_written = true;
+  for (const OutputFile& o : kOutputFiles) {
+    const std::string path = absl::GetFlag(*o.path);
+    if (path.empty()) continue;
+    std::ofstream out(path);
+    out << o.content(report);
+    out.close();
+    if (!out.good()) {
+      std::fprintf(stderr, "--%s: cannot write %s: %s\n", o.flag, path.c_str(),
+                   std::strerror(errno));
+      all_written = false;
+    }
+  }
+  return all_written;
 }
 
 int RunLoadCommand(const ClientOptions& options) {
@@ -164,21 +243,16 @@ int RunLoadCommand(const ClientOptions& options) {
   }
   std::fputs(report->FormatSummary().c_str(), stdout);
   const Verdict verdict = report->Evaluate();
-  if (!options.json_path.empty()) {
-    std::ofstream out(options.json_path);
-    out << report->ToJson();
-    if (!out.good()) {
-      std::fprintf(stderr, "--json: cannot write %s\n", options.json_path.c_str());
-      return kExitSetupFailed;
-    }
-  }
+  if (!WriteOutputFiles(*report)) return kExitSetupFailed;
   std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
   return verdict.exit_code;
 }
 
 int RunMerge(const std::vector<char*>& args) {
   if (args.size() < 3) {
-    std::fprintf(stderr, "usage: client merge A.json B.json ... [--json=OUT]\n");
+    std::fprintf(stderr,
+                 "usage: client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
+                 "[--hgrm_uncorrected=OUT]\n");
     return kExitBadFlags;
   }
   RunReport merged;
@@ -205,15 +279,7 @@ int RunMerge(const std::vector<char*>& args) {
     }
   }
   std::fputs(merged.FormatSummary().c_str(), stdout);
-  const std::string json_path = absl::GetFlag(FLAGS_json);
-  if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    out << merged.ToJson();
-    if (!out.good()) {
-      std::fprintf(stderr, "--json: cannot write %s\n", json_path.c_str());
-      return kExitSetupFailed;
-    }
-  }
+  if (!WriteOutputFiles(merged)) return kExitSetupFailed;
   const Verdict verdict = merged.Evaluate();
   std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
   return verdict.exit_code;
@@ -225,7 +291,8 @@ int RunMerge(const std::vector<char*>& args) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "load client: client --target=HOST:PORT [--connections=N] [--duration=10s|--requests=N] "
-      "...\n       or:  client merge A.json B.json ... [--json=OUT]");
+      "...\n       or:  client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
+      "[--hgrm_uncorrected=OUT]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() >= 2 && std::string(args[1]) == "merge") return client::RunMerge(args);
   if (args.size() > 1) {
@@ -237,5 +304,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(options.status().message()).c_str());
     return client::kExitBadFlags;
   }
+  if (!client::OutputPathsWritable()) return client::kExitBadFlags;
   return client::RunLoadCommand(*options);
 }

@@ -126,11 +126,13 @@ void Connection::ProcessInput(Buffer& input) {
     input_.ReleaseIfEmpty();
   }
   paused_for_output_ = result.paused_for_output && !result.close_after_output;
-  // The request deadline runs while an incomplete request waits for its bytes, not while
-  // complete ones wait for their turn behind our own output.
+  // The request deadline is per request: it runs while an incomplete request waits for its
+  // bytes, restarts when a request completes and the tail of the next one remains (a pipelining
+  // client's writes need not end on request boundaries), and does not run while complete
+  // requests wait for their turn behind our own output.
   if (input_.empty() || paused_for_output_) {
     partial_since_nanos_ = 0;
-  } else if (partial_since_nanos_ == 0) {
+  } else if (partial_since_nanos_ == 0 || result.consumed > 0) {
     partial_since_nanos_ = context_->loop->now_nanos();
   }
   if (result.close_after_output || (draining_ && input_.empty())) input_finished_ = true;
@@ -191,8 +193,10 @@ void Connection::UpdateInterest() {
   if (reading_ && output_.size() > context_->options.high_water_bytes) {
     reading_ = false;
     ++context_->stats->read_pauses;
+    partial_since_nanos_ = 0;  // a tail cannot grow while we do not read: no request deadline
   } else if (!reading_ && output_.size() <= context_->options.low_water_bytes) {
     reading_ = true;
+    if (!input_.empty()) partial_since_nanos_ = context_->loop->now_nanos();
   }
   uint32_t events = 0;
   if (reading_ && !input_finished_ && !paused_for_output_) events |= EPOLLIN | EPOLLRDHUP;

@@ -40,6 +40,15 @@ using TimerId = uint64_t;
 // Monotonic nanoseconds (CLOCK_MONOTONIC): the loop's unit of time.
 int64_t MonotonicNanos();
 
+// A deadline that never comes: what an infinite (or overflowing) duration is measured to.
+inline constexpr int64_t kNeverNanos = INT64_MAX;
+
+// `start + delay` in nanoseconds, saturating at kNeverNanos: absl::InfiniteDuration() (and any
+// delay too long to represent) means never, not an overflow into the past. Negative delays count
+// as zero. Every deadline in the reactor is computed here.
+int64_t DeadlineAfter(int64_t start_nanos, absl::Duration delay);
+int64_t DeadlineAfter(int64_t start_nanos, int64_t delay_nanos);
+
 // A level-triggered epoll loop for one thread.
 //
 //   auto loop = EventLoop::Create();
@@ -77,10 +86,12 @@ class EventLoop {
   uint32_t InterestOf(int fd) const;
 
   // Calls `callback` once, `delay` from now. Timers fire in deadline order; equal deadlines fire
-  // in the order they were set.
+  // in the order they were set. An infinite delay never fires (the timer is kept until
+  // cancelled).
   TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
   // Calls `callback` every `interval`, the first time one interval from now. The schedule does not
   // drift: each deadline is the previous one plus `interval`, skipping ticks that are already past.
+  // An infinite interval never fires.
   TimerId RunEvery(absl::Duration interval, absl::AnyInvocable<void()> callback);
   // Cancels a pending timer (a timer may cancel itself from its own callback). Returns false if
   // it had already fired (one-shot) or was cancelled.

@@ -45,7 +45,7 @@ absl::Status TcpServer::Start() {
     // A sweep, as Redis's clientsCron does, instead of timers per connection: resetting a timer
     // on every request would cost more than scanning all connections a few times a second.
     const absl::Duration period =
-        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 4));
+        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 10));
     sweep_timer_ = loop_->RunEvery(period, [this] { ExpireConnections(); });
   }
   return absl::OkStatus();

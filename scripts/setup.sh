@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  bazel-bootstrap g++ libabsl-dev libgtest-dev libbenchmark-dev  # build
+  bazel-bootstrap g++ libabsl-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev  # build
   clang libclang-rt-14-dev clang-format                           # fuzzing, formatting
   redis-server redis-tools nginx-light wrk nghttp2-client curl    # peers for tests and benches
   strace procps python3                                           # fault injection, tooling

@@ -6,7 +6,6 @@
 #include <cstdlib>
 
 #include "protocol/ascii.h"
-#include "server/allocation_counter.h"
 #include "server/dataset.h"
 #include "server/resp_session.h"
 
@@ -52,7 +51,7 @@ bool CommandTable::Execute(RespFactory& factory, Args argv, reactor::Buffer& out
     return true;
   }
   const uint64_t maxmemory = factory.options().maxmemory_bytes;
-  if (command->denyoom && maxmemory != 0 && UsedMemoryBytes() > maxmemory) {
+  if (command->denyoom && maxmemory != 0 && factory.options().used_memory() > maxmemory) {
     output.Append("-OOM command not allowed when used memory > 'maxmemory'.\r\n");
     return true;
   }

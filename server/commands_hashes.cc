@@ -1,7 +1,11 @@
 // Hash commands: HSET HMSET HGET HGETALL HDEL HLEN.
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/command.h"
+#include "server/resp_session.h"
 
 namespace server {
 namespace {
@@ -56,6 +60,16 @@ void HGetAll(CommandContext& c, Args argv) {
     return;
   }
   AppendArrayHeader(c.out, value->hash().size() * 2);
+  if (c.factory.options().sorted_replies) {
+    std::vector<std::pair<std::string_view, std::string_view>> pairs(value->hash().begin(),
+                                                                     value->hash().end());
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& [field, field_value] : pairs) {
+      AppendBulk(c.out, field);
+      AppendBulk(c.out, field_value);
+    }
+    return;
+  }
   for (const auto& [field, field_value] : value->hash()) {
     AppendBulk(c.out, field);
     AppendBulk(c.out, field_value);

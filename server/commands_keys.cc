@@ -1,5 +1,6 @@
 // Commands on keys of any type: DEL EXISTS TYPE KEYS EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL
 // PTTL PERSIST.
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "keyspace/glob.h"
 #include "protocol/ascii.h"
 #include "server/command.h"
+#include "server/resp_session.h"
 
 namespace server {
 namespace {
@@ -36,6 +38,7 @@ void Keys(CommandContext& c, Args argv) {
   c.keys.ForEachLiveKey([&](std::string_view key) {
     if (all || keyspace::GlobMatch(argv[1], key, /*nocase=*/false)) keys.push_back(key);
   });
+  if (c.factory.options().sorted_replies) std::sort(keys.begin(), keys.end());
   AppendArrayHeader(c.out, keys.size());
   for (std::string_view key : keys) AppendBulk(c.out, key);
 }

@@ -1,7 +1,10 @@
 // Set commands: SADD SREM SPOP SCARD SISMEMBER SMEMBERS.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "server/command.h"
+#include "server/resp_session.h"
 
 namespace server {
 namespace {
@@ -30,9 +33,10 @@ void SRem(CommandContext& c, Args argv) {
 }
 
 // Removes and returns a member. Which one is unspecified, as in Redis; the hash table's first
-// keeps it O(1) amortised (a shrinking set is rehashed so the scan stays short).
-std::string PopMember(Set& set) {
-  auto it = set.begin();
+// keeps it O(1) amortised (a shrinking set is rehashed so the scan stays short). `smallest`: the
+// least one instead (RespOptions::sorted_replies), O(n).
+std::string PopMember(Set& set, bool smallest) {
+  auto it = smallest ? std::min_element(set.begin(), set.end()) : set.begin();
   std::string member = std::move(set.extract(it).value());
   if (set.size() * 8 < set.bucket_count() && set.bucket_count() > 64) set.rehash(0);
   return member;
@@ -55,7 +59,8 @@ void SPop(CommandContext& c, Args argv) {
     Set& set = value->set();
     const size_t n = static_cast<size_t>(*count) < set.size() ? *count : set.size();
     AppendArrayHeader(c.out, n);
-    for (size_t i = 0; i < n; ++i) AppendBulk(c.out, PopMember(set));
+    for (size_t i = 0; i < n; ++i)
+      AppendBulk(c.out, PopMember(set, c.factory.options().sorted_replies));
     c.keys.EraseIfEmpty(argv[1]);
     return;
   }
@@ -65,7 +70,7 @@ void SPop(CommandContext& c, Args argv) {
     AppendNullBulk(c.out);
     return;
   }
-  AppendBulk(c.out, PopMember(value->set()));
+  AppendBulk(c.out, PopMember(value->set(), c.factory.options().sorted_replies));
   c.keys.EraseIfEmpty(argv[1]);
 }
 
@@ -89,6 +94,12 @@ void SMembers(CommandContext& c, Args argv) {
     return;
   }
   AppendArrayHeader(c.out, value->set().size());
+  if (c.factory.options().sorted_replies) {
+    std::vector<std::string_view> members(value->set().begin(), value->set().end());
+    std::sort(members.begin(), members.end());
+    for (std::string_view member : members) AppendBulk(c.out, member);
+    return;
+  }
   for (const std::string& member : value->set()) AppendBulk(c.out, member);
 }
 

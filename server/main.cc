@@ -1,5 +1,6 @@
 // The server binary: parses flags, wires them to a TcpServer and a protocol, runs the loop, and
 // on SIGINT/SIGTERM drains gracefully and prints a summary.
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "reactor/event_loop.h"
+#include "reactor/fd_limit.h"
 #include "reactor/server_group.h"
 #include "reactor/socket_address.h"
 #include "server/active_expiry.h"
@@ -40,15 +42,16 @@ ABSL_FLAG(int64_t, max_connections, 10000,
           "error.");
 ABSL_FLAG(bool, reuseport, false, "Set SO_REUSEPORT, so several servers can share the port.");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
-          "Close connections idle this long (e.g. 30s); 0 never.");
+          "Close connections idle this long (e.g. 30s); 0 or inf never.");
 ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(60),
           "Close a connection whose request is still incomplete this long after it began, "
-          "however slowly its bytes trickle in (slowloris); 0 never.");
+          "however slowly its bytes trickle in (slowloris); 0 or inf never.");
 ABSL_FLAG(absl::Duration, send_timeout, absl::Seconds(60),
           "Close a connection whose pending output makes no progress for this long (the "
-          "client stopped reading); 0 never.");
+          "client stopped reading); 0 or inf never.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
-          "On SIGINT/SIGTERM, how long pending replies may take before connections are cut.");
+          "On SIGINT/SIGTERM, how long pending replies may take before connections are cut; "
+          "inf waits for them however long they take.");
 ABSL_FLAG(int64_t, max_bulk_bytes, 512LL << 20,
           "resp: largest bulk argument, 1 byte to 4 GiB (Redis's proto-max-bulk-len).");
 ABSL_FLAG(int64_t, max_request_bytes, 1LL << 30,
@@ -180,6 +183,20 @@ int main(int argc, char** argv) {
 
   const int loops = absl::GetFlag(FLAGS_loops);
   if (loops < 1 || loops > 256) FlagError("loops", "must be 1-256");
+
+  // Every connection is an fd: a limit the process cannot honour would turn the excess into
+  // silent drops (accepted and closed for lack of fds) instead of the protocol's refusal.
+  absl::StatusOr<reactor::FdLimitPlan> fds =
+      reactor::ReconcileFdLimit(options.max_connections, loops);
+  if (!fds.ok()) FlagError("max_connections", std::string(fds.status().message()));
+  if (!fds->warning.empty()) std::fprintf(stderr, "server: %s\n", fds->warning.c_str());
+  options.max_connections = fds->max_connections;
+
+  // glibc raises its mmap threshold to the size of any large block freed, after which big
+  // buffers come from the heap and their memory stays with the process when freed. A fixed
+  // threshold keeps large blocks (a huge request's buffers) in their own mappings, so freeing
+  // them gives the memory back to the system.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 
   // Ignored as well as avoided with MSG_NOSIGNAL: a library or a future writev must not be able
   // to kill the process because a client went away.

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -12,7 +11,6 @@
 #include "absl/strings/str_format.h"
 #include "protocol/ascii.h"
 #include "reactor/event_loop.h"
-#include "server/allocation_counter.h"
 #include "server/command_table.h"
 #include "server/resp_reply.h"
 
@@ -32,16 +30,6 @@ std::string HumanBytes(uint64_t bytes) {
     ++unit;
   }
   return unit == 0 ? absl::StrCat(bytes, "B") : absl::StrFormat("%.2f%c", value, units[unit]);
-}
-
-// Resident set size from /proc/self/statm (INFO only: a file read is fine there).
-uint64_t ResidentBytes() {
-  std::FILE* statm = std::fopen("/proc/self/statm", "r");
-  if (statm == nullptr) return 0;
-  unsigned long long pages = 0, resident = 0;
-  const int fields = std::fscanf(statm, "%llu %llu", &pages, &resident);
-  std::fclose(statm);
-  return fields == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
 }
 
 }  // namespace
@@ -70,9 +58,9 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
     }
     offset += request.consumed;
     if (request.argv.empty()) continue;  // a blank line, *0 or *-1: Redis skips them
-    if (!CommandTable::Get().Execute(*factory_, request.argv, output)) {
-      return reactor::ProtocolResult{input.size(), true};
-    }
+    const bool keep_open = CommandTable::Get().Execute(*factory_, request.argv, output);
+    parser_.ReleaseArguments();
+    if (!keep_open) return reactor::ProtocolResult{input.size(), true};
   }
   // What is left is one incomplete request; Redis's client-max-query-buffer bounds it.
   if (input.size() - offset > factory_->options().max_request_bytes) {
@@ -157,13 +145,10 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections,
     absl::StrAppend(&text, "connected_clients:", s.connections_current.value(), "\r\n");
   }
   if (memory) {
-    const uint64_t used = UsedMemoryBytes();
-    const uint64_t rss = ResidentBytes();
+    const uint64_t used = options_.used_memory();
     begin_section("Memory");
     absl::StrAppend(&text, "used_memory:", used, "\r\n", "used_memory_human:", HumanBytes(used),
-                    "\r\n", "used_memory_rss:", rss, "\r\n",
-                    "used_memory_rss_human:", HumanBytes(rss), "\r\n",
-                    "maxmemory:", options_.maxmemory_bytes, "\r\n",
+                    "\r\n", "maxmemory:", options_.maxmemory_bytes, "\r\n",
                     "maxmemory_human:", HumanBytes(options_.maxmemory_bytes), "\r\n",
                     "maxmemory_policy:noeviction\r\n");
   }

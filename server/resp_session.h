@@ -16,6 +16,7 @@
 #include "reactor/buffer.h"
 #include "reactor/protocol.h"
 #include "reactor/server_stats.h"
+#include "server/allocation_counter.h"
 #include "server/dataset.h"
 
 namespace server {
@@ -29,6 +30,12 @@ struct RespOptions {
   // Used memory (server/allocation_counter.h) above which commands that may grow the dataset
   // get Redis's OOM error (maxmemory-policy noeviction); 0: no limit. Flag: --maxmemory.
   uint64_t maxmemory_bytes = 0;
+  // Heap bytes in use, for INFO's used_memory and the maxmemory check (tests pin it).
+  uint64_t (*used_memory)() = &UsedMemoryBytes;
+  // Replies in a fixed order where Redis's follows its hash table (KEYS, SMEMBERS, HGETALL: sorted;
+  // SPOP: the smallest member), so two runs of the same commands answer alike (the session
+  // fuzzer compares deliveries). Off: hash-table order, which differs between tables, as Redis's.
+  bool sorted_replies = false;
   // What SHUTDOWN does (the server binary stops as on SIGTERM); unset: SHUTDOWN fails.
   std::function<void()> shutdown;
 };
@@ -43,6 +50,7 @@ class RespSession : public reactor::Protocol {
   explicit RespSession(RespFactory* factory);
 
   reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  size_t memory_bytes() const override { return parser_.memory_bytes(); }
 
  private:
   RespFactory* const factory_;

@@ -34,6 +34,7 @@ class ClientConnectionTest : public ::testing::Test {
     loop_ = *std::move(loop);
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds_), 0);
     options_.pipeline = 64;
+    context_.max_in_flight = 64;
     context_.loop = loop_.get();
     context_.options = &options_;
     context_.stats = &stats_;
@@ -78,7 +79,7 @@ TEST_F(ClientConnectionTest, PipelinedBatchGoesOutIntactThroughShortSends) {
   ASSERT_EQ(setsockopt(fds_[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
   EchoCodec codec(3000);
   const std::string_view request = codec.RequestFor(5);
-  ClientConnection connection(&context_, 0, 5, request, codec.NewVerifier(request), nullptr, 64);
+  ClientConnection connection(&context_, 0, 5, request, codec.NewVerifier(request), nullptr);
   connection.AdoptConnectedFdForTesting(fds_[0]);
   for (int i = 0; i < 64; ++i) connection.QueueRequest(0, 0);
   ASSERT_TRUE(connection.Flush());
@@ -106,7 +107,7 @@ TEST_F(ClientConnectionTest, PipelinedBatchGoesOutIntactThroughShortSends) {
 TEST_F(ClientConnectionTest, OnlyAPartialReplyHoldsInputMemory) {
   RespCodec codec("PING", 0);
   const std::string_view request = codec.RequestFor(0);
-  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr, 1);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr);
   connection.AdoptConnectedFdForTesting(fds_[0]);
   EXPECT_EQ(connection.input_capacity(), 0u);
   ASSERT_TRUE(connection.SendRequest(0));
@@ -123,6 +124,35 @@ TEST_F(ClientConnectionTest, OnlyAPartialReplyHoldsInputMemory) {
   EXPECT_EQ(stats_.ledger.ok, 1u);
   EXPECT_EQ(connection.input_capacity(), 0u);
   connection.CloseAtEnd();
+}
+
+TEST_F(ClientConnectionTest, NothingActsOnAConnectionThatIsGone) {
+  // A wake-up or a flush booked before the connection was lost must find it gone and do
+  // nothing: before, Flush() sent on fd -1 and lost the connection a second time (a second
+  // loss counted, a second reconnect booked, "connection lost: Bad file descriptor").
+  EchoCodec codec(16);
+  const std::string_view request = codec.RequestFor(0);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr);
+  connection.AdoptConnectedFdForTesting(fds_[0]);
+  ASSERT_TRUE(connection.SendRequest(0));
+  ASSERT_EQ(ReadFromClient(connection, request.size()), request);
+  close(fds_[1]);
+  fds_[1] = -1;
+  connection.OnEvents(EPOLLIN);
+  ASSERT_EQ(connection.state(), ClientConnection::State::kClosed);
+  EXPECT_EQ(host_.disconnects, 1);
+  EXPECT_EQ(stats_.ledger.closed_by_peer, 1u);
+  EXPECT_EQ(stats_.ledger.eof, 1u);
+  connection.QueueDue(INT64_MAX);
+  connection.Flush();
+  connection.OnEvents(EPOLLIN | EPOLLOUT);
+  connection.CheckTimeouts(INT64_MAX);
+  connection.CloseAtEnd();
+  EXPECT_EQ(host_.disconnects, 1);
+  EXPECT_EQ(stats_.ledger.closed_by_peer + stats_.ledger.reset_by_peer, 1u);
+  EXPECT_TRUE(stats_.errors_by_detail.empty());
+  // A reconnect is possible from here, and only from here.
+  EXPECT_EQ(connection.state(), ClientConnection::State::kClosed);
 }
 
 }  // namespace
