@@ -18,11 +18,14 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/client_options.h"
 #include "client/hgrm_writer.h"
+#include "client/html_report.h"
 #include "client/load_run.h"
 #include "client/run_report.h"
 #include "reactor/event_loop.h"
@@ -74,6 +77,11 @@ ABSL_FLAG(std::string, hgrm, "",
           "percentile text format (values in milliseconds), for HdrHistogram's plotter");
 ABSL_FLAG(std::string, hgrm_uncorrected, "",
           "the same for the uncorrected latencies (from the actual send time)");
+ABSL_FLAG(std::string, html, "",
+          "also write a self-contained HTML report (charts of latency by percentile and over "
+          "time, requests/s, errors, connect latency; the ledger, configuration and CPU)");
+ABSL_FLAG(std::string, labels, "",
+          "client report: the runs' names in the HTML, comma-separated (default: file names)");
 
 namespace client {
 namespace {
@@ -160,6 +168,13 @@ const OutputFile kOutputFiles[] = {
     {"hgrm", &FLAGS_hgrm, [](const RunReport& r) { return FormatHgrm(r.stats.corrected); }},
     {"hgrm_uncorrected", &FLAGS_hgrm_uncorrected,
      [](const RunReport& r) { return FormatHgrm(r.stats.uncorrected); }},
+    {"html", &FLAGS_html,
+     [](const RunReport& r) {
+       const auto target = r.config.find("target");
+       std::string label = target == r.config.end() ? "run" : target->second;
+       if (r.merged_runs > 1) label = absl::StrCat(r.merged_runs, " runs merged");
+       return FormatHtmlReport({{label, &r}});
+     }},
 };
 
 // Checked before a run, so that a mistyped directory is reported before the run, not after it.
@@ -248,32 +263,35 @@ int RunLoadCommand(const ClientOptions& options) {
   return verdict.exit_code;
 }
 
+absl::StatusOr<RunReport> ReadReportFile(const char* path) {
+  std::ifstream in(path);
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto report = RunReport::FromJson(text.str());
+  if (!report.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", report.status().message()));
+  return report;
+}
+
 int RunMerge(const std::vector<char*>& args) {
   if (args.size() < 3) {
     std::fprintf(stderr,
                  "usage: client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
-                 "[--hgrm_uncorrected=OUT]\n");
+                 "[--hgrm_uncorrected=OUT] [--html=OUT]\n");
     return kExitBadFlags;
   }
+  if (!OutputPathsWritable()) return kExitBadFlags;
   RunReport merged;
-  bool first = true;
   for (size_t i = 2; i < args.size(); ++i) {
-    std::ifstream in(args[i]);
-    if (!in) {
-      std::fprintf(stderr, "merge: cannot read %s\n", args[i]);
-      return kExitBadFlags;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto report = RunReport::FromJson(text.str());
+    auto report = ReadReportFile(args[i]);
     if (!report.ok()) {
-      std::fprintf(stderr, "merge: %s: %s\n", args[i],
-                   std::string(report.status().message()).c_str());
+      std::fprintf(stderr, "merge: %s\n", std::string(report.status().message()).c_str());
       return kExitBadFlags;
     }
-    if (first) {
+    if (i == 2) {
       merged = *std::move(report);
-      first = false;
     } else {
       merged.Merge(*report);
     }
@@ -285,6 +303,51 @@ int RunMerge(const std::vector<char*>& args) {
   return verdict.exit_code;
 }
 
+// `client report A.json B.json ... --html=OUT`: the runs side by side in one HTML report.
+int RunReportCommand(const std::vector<char*>& args) {
+  const std::string html_path = absl::GetFlag(FLAGS_html);
+  if (args.size() < 3 || html_path.empty()) {
+    std::fprintf(stderr, "usage: client report A.json B.json ... --html=OUT [--labels=A,B,...]\n");
+    return kExitBadFlags;
+  }
+  std::vector<std::string> labels;
+  if (!absl::GetFlag(FLAGS_labels).empty()) {
+    labels = absl::StrSplit(absl::GetFlag(FLAGS_labels), ',');
+    if (labels.size() != args.size() - 2) {
+      std::fprintf(stderr, "--labels: %zu names for %zu files\n", labels.size(), args.size() - 2);
+      return kExitBadFlags;
+    }
+  }
+  if (!OutputPathsWritable()) return kExitBadFlags;
+  std::vector<RunReport> reports;
+  for (size_t i = 2; i < args.size(); ++i) {
+    auto report = ReadReportFile(args[i]);
+    if (!report.ok()) {
+      std::fprintf(stderr, "report: %s\n", std::string(report.status().message()).c_str());
+      return kExitBadFlags;
+    }
+    reports.push_back(*std::move(report));
+    if (labels.size() < reports.size()) {
+      // The file's name without its directory and .json.
+      std::string name = args[i];
+      name = name.substr(name.rfind('/') + 1);
+      if (absl::EndsWith(name, ".json")) name.resize(name.size() - 5);
+      labels.push_back(name);
+    }
+  }
+  std::vector<LabelledRun> runs;
+  for (size_t i = 0; i < reports.size(); ++i) runs.push_back({labels[i], &reports[i]});
+  std::ofstream out(html_path);
+  out << FormatHtmlReport(runs);
+  out.close();
+  if (!out.good()) {
+    std::fprintf(stderr, "--html: cannot write %s: %s\n", html_path.c_str(), std::strerror(errno));
+    return kExitSetupFailed;
+  }
+  std::printf("wrote %s: %zu runs\n", html_path.c_str(), runs.size());
+  return kExitOk;
+}
+
 }  // namespace
 }  // namespace client
 
@@ -292,9 +355,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "load client: client --target=HOST:PORT [--connections=N] [--duration=10s|--requests=N] "
       "...\n       or:  client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
-      "[--hgrm_uncorrected=OUT]");
+      "[--hgrm_uncorrected=OUT] [--html=OUT]\n       or:  client report A.json B.json ... "
+      "--html=OUT [--labels=A,B,...]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() >= 2 && std::string(args[1]) == "merge") return client::RunMerge(args);
+  if (args.size() >= 2 && std::string(args[1]) == "report") return client::RunReportCommand(args);
   if (args.size() > 1) {
     std::fprintf(stderr, "unexpected argument '%s' (flags are --name=value)\n", args[1]);
     return client::kExitBadFlags;

@@ -45,7 +45,7 @@ absl::Status Connection::Start() {
 void Connection::OnEvents(uint32_t events) {
   if (lingering_) {
     DiscardUntilPeerCloses();
-    return;
+    return;  // nothing is buffered while lingering
   }
   if (reading_ && !input_finished_ && !paused_for_output_ &&
       (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
@@ -59,6 +59,21 @@ void Connection::OnEvents(uint32_t events) {
   // the socket is finished, and leaving it open would wake the loop forever.
   if (fd_ >= 0 && (events & (EPOLLERR | EPOLLHUP))) {
     Close((events & EPOLLERR) ? CloseReason::kReset : CloseReason::kPeerClosed);
+  }
+  CountBuffered();
+}
+
+void Connection::CountBuffered() {
+  // Once per event, not per buffer operation: in the steady state both sizes stay 0 and this is
+  // two compares.
+  ServerStats* stats = context_->stats;
+  if (input_.size() != counted_input_) {
+    stats->input_buffered_bytes += input_.size() - counted_input_;  // wraps down: see Counter
+    counted_input_ = input_.size();
+  }
+  if (output_.size() != counted_output_) {
+    stats->output_buffered_bytes += output_.size() - counted_output_;
+    counted_output_ = output_.size();
   }
 }
 
@@ -279,13 +294,17 @@ void Connection::Close(CloseReason reason) {
       ++stats->connections_timed_out;
       break;
     case CloseReason::kProtocol:
+      ++stats->connections_closed_by_protocol;
+      break;
     case CloseReason::kServerClosing:
+      ++stats->connections_closed_at_shutdown;
       break;
   }
   input_.Clear();
   input_.ReleaseIfEmpty();
   output_.Clear();
   output_.ReleaseIfEmpty();
+  CountBuffered();
   observer_->OnConnectionClosed(this, closed_fd, reason);
 }
 

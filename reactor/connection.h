@@ -126,6 +126,8 @@ class Connection : public EventHandler {
   void CloseGracefully(CloseReason reason);
   // While lingering: reads and drops input until the peer's EOF.
   void DiscardUntilPeerCloses();
+  // Brings the server's buffered-bytes gauges up to date with this connection's buffers.
+  void CountBuffered();
 
   ConnectionContext* const context_;
   int fd_;
@@ -144,6 +146,8 @@ class Connection : public EventHandler {
   int64_t last_activity_nanos_ = 0;
   int64_t partial_since_nanos_ = 0;
   int64_t send_progress_nanos_ = 0;
+  size_t counted_input_ = 0;  // input_.size() as the gauges last counted it
+  size_t counted_output_ = 0;
 };
 
 }  // namespace reactor

@@ -271,6 +271,9 @@ absl::Status EventLoop::Run() {
     Dispatch(ready);
     RunExpiredTimers();
     RunDeferredTasks();
+    if (iteration_observer_ != nullptr) {
+      iteration_observer_->OnIteration(ready, MonotonicNanos() - now_nanos_);
+    }
   }
   stop_requested_.store(false, std::memory_order_relaxed);  // Run() may be entered again
   RunDeferredTasks();

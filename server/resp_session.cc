@@ -13,6 +13,7 @@
 #include "reactor/event_loop.h"
 #include "server/command_table.h"
 #include "server/resp_reply.h"
+#include "server/stats_info.h"
 
 namespace server {
 namespace {
@@ -47,6 +48,7 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
     const protocol::RespRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
+      factory_->CountProtocolError();
       AppendError(output, absl::StrCat("ERR Protocol error: ", std::string(request.error)));
       return reactor::ProtocolResult{input.size(), true};
     }
@@ -64,6 +66,7 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
   }
   // What is left is one incomplete request; Redis's client-max-query-buffer bounds it.
   if (input.size() - offset > factory_->options().max_request_bytes) {
+    factory_->CountProtocolError();
     AppendError(output, "ERR Protocol error: query buffer exceeds max_request_bytes");
     return reactor::ProtocolResult{input.size(), true};
   }
@@ -98,16 +101,19 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections,
   bool clients = false;
   bool memory = false;
   bool stats = false;
+  bool metrics = false;
   bool commandstats = false;
   bool keyspace = false;
   if (sections.empty()) {
-    server = clients = memory = stats = keyspace = true;
+    server = clients = memory = stats = metrics = keyspace = true;
   }
   for (std::string_view section : sections) {
     if (EqualsIgnoreCase(section, "all") || EqualsIgnoreCase(section, "everything")) {
-      server = clients = memory = stats = commandstats = keyspace = true;
+      server = clients = memory = stats = metrics = commandstats = keyspace = true;
     } else if (EqualsIgnoreCase(section, "default")) {
-      server = clients = memory = stats = keyspace = true;
+      server = clients = memory = stats = metrics = keyspace = true;
+    } else if (EqualsIgnoreCase(section, "metrics")) {
+      metrics = true;
     } else if (EqualsIgnoreCase(section, "memory")) {
       memory = true;
     } else if (EqualsIgnoreCase(section, "commandstats")) {
@@ -161,6 +167,11 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections,
                     "rejected_connections:", s.connections_rejected.value(), "\r\n",
                     "timed_out_connections:", s.connections_timed_out.value(), "\r\n",
                     "read_pauses:", s.read_pauses.value(), "\r\n");
+  }
+  if (metrics) {
+    // The counters of /metrics, under their Prometheus names (see stats_info.h).
+    begin_section("Metrics");
+    AppendStatsInfo(s, text);
   }
   if (commandstats) {
     begin_section("Commandstats");

@@ -78,6 +78,7 @@ class RespFactory : public reactor::ProtocolFactory {
   const RespOptions& options() const { return options_; }
   uint64_t commands_processed() const { return loop_stats_->requests_processed; }
   void CountCommand() { ++loop_stats_->requests_processed; }
+  void CountProtocolError() { ++loop_stats_->protocol_errors; }
 
   Dataset& dataset() { return *dataset_; }
 

@@ -1,13 +1,7 @@
 // The client's output files, from a real run of //client:client against //server:server: the
 // .hgrm distributions agree with the JSON's percentiles, and `client merge` writes the same
 // distributions from saved files.
-#include <sys/wait.h>
-
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <memory>
-#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -17,36 +11,15 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/client/client_process_testing.h"
 #include "tests/support/subprocess.h"
 
 namespace {
 
-using reactor_testing::RunfilePath;
+using client_testing::ReadFile;
+using client_testing::RunClient;
+using client_testing::TempPath;
 using reactor_testing::Subprocess;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
-
-// Runs the client binary to completion; fails the test unless it exits 0.
-void RunClient(const std::vector<std::string>& args) {
-  auto client = Subprocess::Start(RunfilePath("client/client"), args);
-  ASSERT_NE(client, nullptr);
-  const std::optional<int> status = client->Wait(absl::Seconds(30));
-  ASSERT_TRUE(status.has_value()) << "the client did not finish in 30 s";
-  ASSERT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-      << "client status " << *status << "\nstdout:\n"
-      << client->stdout_text() << "\nstderr:\n"
-      << client->stderr_text();
-}
 
 struct HgrmRow {
   double percentile;  // 0 to 1
@@ -113,14 +86,10 @@ void ExpectHgrmMatchesJson(const std::string& hgrm, const nlohmann::json& latenc
 class ClientOutputsTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ =
-        Subprocess::Start(RunfilePath("server/server"), {"--port=0", "--protocol=echo"}).release();
+    std::string target;
+    server_ = client_testing::StartServer("echo", &target).release();
     ASSERT_NE(server_, nullptr);
-    const std::optional<std::string> line = server_->ReadStdoutLine(absl::Seconds(10));
-    ASSERT_TRUE(line.has_value()) << server_->stderr_text();
-    std::smatch match;
-    ASSERT_TRUE(std::regex_match(*line, match, std::regex(R"(^listening on (\S+)$)"))) << *line;
-    RunClient({"--target=" + match[1].str(), "--protocol=echo", "--connections=8", "--rate=2000/s",
+    RunClient({"--target=" + target, "--protocol=echo", "--connections=8", "--rate=2000/s",
                "--warmup=1s", "--duration=3s", "--progress=false", "--json=" + TempPath("run.json"),
                "--hgrm=" + TempPath("run.hgrm"),
                "--hgrm_uncorrected=" + TempPath("run_uncorrected.hgrm")});
