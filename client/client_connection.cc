@@ -119,8 +119,8 @@ bool ClientConnection::Connect() {
     // each source address would be limited to one connection per ephemeral port overall instead
     // of per destination.
     const int one = 1;
-    if (target.family() == AF_INET &&
-        setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
+    // IPv6 sockets take the option at the IP level too.
+    if (setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
       FailConnect(errno, "setsockopt(IP_BIND_ADDRESS_NO_PORT)");
       return true;
     }

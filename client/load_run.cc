@@ -13,6 +13,7 @@
 #include "client/codec_factory.h"
 #include "client/load_generator.h"
 #include "client/progress_reporter.h"
+#include "client/source_address_plan.h"
 
 namespace client {
 namespace {
@@ -61,9 +62,13 @@ uint64_t RaiseFdLimit() {
   return limit.rlim_cur;
 }
 
-absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomic<bool>* stop,
+absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::atomic<bool>* stop,
                                   std::FILE* progress_out) {
-  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  if (absl::Status s = requested.Validate(); !s.ok()) return s;
+  auto plan = PlanSourceAddresses(requested, EphemeralPortCount());
+  if (!plan.ok()) return plan.status();
+  ClientOptions options = requested;
+  options.source_addresses = plan->addresses;
   std::vector<std::unique_ptr<RequestCodec>> codecs;
   ProgressReporter progress(options.threads, progress_out);
   std::vector<std::unique_ptr<LoadGenerator>> generators;
@@ -94,6 +99,11 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
 
   RunReport report;
   report.config = ConfigOf(options);
+  if (!plan->explanation.empty()) {
+    report.config["source_addresses"] =
+        absl::StrCat(options.source_addresses.size(), " (automatic)");
+    report.notes.push_back(plan->explanation);
+  }
   for (int t = 0; t < options.threads; ++t) {
     if (!results[t].ok()) return results[t];
     report.stats.Merge(generators[t]->stats());

@@ -213,6 +213,7 @@ std::string RunReport::FormatSummary() const {
       absl::StrAppendFormat(&out, " other %d", stats.status_classes[0]);
     absl::StrAppend(&out, "\n");
   }
+  for (const std::string& note : notes) absl::StrAppend(&out, "  note: ", note, "\n");
   for (const std::string& note : stats.limit_notes) {
     absl::StrAppend(&out, "  LIMIT: ", note, "\n");
   }

@@ -40,6 +40,9 @@ struct RunReport {
   std::map<std::string, std::string> config;
   LoadStats stats;
   std::vector<SeriesPoint> series;
+  // Choices the client made for the run and why (e.g. automatic source addresses), printed with
+  // the summary.
+  std::vector<std::string> notes;
   int merged_runs = 1;
   // Set when the run had an end condition (--requests) that it met.
   bool request_quota_met = false;

@@ -47,6 +47,13 @@ ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(60),
 ABSL_FLAG(absl::Duration, send_timeout, absl::Seconds(60),
           "Close a connection whose pending output makes no progress for this long (the "
           "client stopped reading); 0 or inf never.");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(-1),
+          "Close a connection this long after its last request when nothing is owed and no new "
+          "request has begun; 0 or inf never. Unset: 75s for http (as nginx), never for resp "
+          "and echo (as Redis).");
+ABSL_FLAG(absl::Duration, tcp_keepalive, absl::Seconds(300),
+          "SO_KEEPALIVE: probe a connection silent this long, so peers that vanished without a "
+          "FIN are reaped (as Redis's tcp-keepalive); 0 or inf off.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
           "On SIGINT/SIGTERM, how long pending replies may take before connections are cut; "
           "inf waits for them however long they take.");
@@ -141,6 +148,18 @@ int main(int argc, char** argv) {
   if (options.request_timeout < absl::ZeroDuration()) FlagError("request_timeout", "must be >= 0");
   options.send_timeout = absl::GetFlag(FLAGS_send_timeout);
   if (options.send_timeout < absl::ZeroDuration()) FlagError("send_timeout", "must be >= 0");
+  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  if (options.keepalive_timeout < absl::ZeroDuration()) {
+    if (options.keepalive_timeout != absl::Seconds(-1)) {
+      FlagError("keepalive_timeout", "must be >= 0");
+    }
+    options.keepalive_timeout = protocol == "http" ? absl::Seconds(75) : absl::ZeroDuration();
+  }
+  options.listener.tcp_keepalive = absl::GetFlag(FLAGS_tcp_keepalive);
+  if (options.listener.tcp_keepalive < absl::ZeroDuration()) {
+    FlagError("tcp_keepalive", "must be >= 0");
+  }
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   if (options.drain_timeout < absl::ZeroDuration()) FlagError("drain_timeout", "must be >= 0");
   const int64_t high_water = absl::GetFlag(FLAGS_high_water_bytes);
@@ -179,7 +198,6 @@ int main(int argc, char** argv) {
   // to kill the process because a client went away.
   signal(SIGPIPE, SIG_IGN);
 
-  const std::string protocol = absl::GetFlag(FLAGS_protocol);
   absl::StatusOr<std::unique_ptr<reactor::ServerGroup>> group = reactor::ServerGroup::Create(
       loops, options, [&protocol](reactor::ServerStats* loop_stats, reactor::StatsSnapshot total) {
         return MakeProtocol(protocol, loop_stats, std::move(total));
@@ -218,7 +236,7 @@ int main(int argc, char** argv) {
   logging::Log(logging::Level::kInfo, "server: serving %s on %s with %d loop(s)", protocol,
                server_group->address().ToString(), loops);
 
-  absl::Status run = server_group->Run([](int signo) {
+  absl::Status run = server_group->Run({SIGINT, SIGTERM}, [](int signo) {
     logging::Log(logging::Level::kInfo,
                  "server: %s: stopping (a second signal cuts the drain short)", strsignal(signo));
   });
@@ -227,7 +245,8 @@ int main(int argc, char** argv) {
   metrics.reset();
   logging::RateLimitedLog::FlushAll();
   if (!run.ok()) {
-    logging::Log(logging::Level::kError, "server: event loop failed: %s", run.ToString());
+    logging::Log(logging::Level::kError, "server: event loop failed, server stopped: %s",
+                 run.ToString());
     return 1;
   }
   const reactor::ServerStats stats = (*group)->TotalStats();
@@ -235,13 +254,15 @@ int main(int argc, char** argv) {
   const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
   absl::PrintF(
       "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
-      "fds, %d reset by the client, %d closed on other errors, %d timed out: %d idle, %d "
-      "request, %d send) in %.1f s; %d bytes in, %d bytes out; %d requests, %d protocol errors\n",
+      "fds, %d reset by the client, %d lost to a network timeout, %d closed on other errors, %d "
+      "timed out: %d idle, %d request, %d keep-alive, %d send) in %.1f s; %d bytes in, %d bytes "
+      "out; %d requests, %d protocol errors\n",
       stats.connections_accepted.value(), stats.connections_rejected.value(),
       accepts.dropped_for_fds, stats.connections_reset_by_peer.value(),
-      stats.connections_closed_on_error.value(), stats.connections_timed_out.value(),
-      stats.timed_out_idle.value(), stats.timed_out_request.value(), stats.timed_out_send.value(),
-      seconds, stats.bytes_in.value(), stats.bytes_out.value(), stats.requests_processed.value(),
-      stats.protocol_errors.value());
+      stats.connections_lost_to_network_timeout.value(), stats.connections_closed_on_error.value(),
+      stats.connections_timed_out.value(), stats.timed_out_idle.value(),
+      stats.timed_out_request.value(), stats.timed_out_keepalive.value(),
+      stats.timed_out_send.value(), seconds, stats.bytes_in.value(), stats.bytes_out.value(),
+      stats.requests_processed.value(), stats.protocol_errors.value());
   return 0;
 }

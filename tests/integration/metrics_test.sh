@@ -168,7 +168,7 @@ stop_ours "$S_PID"
 err="$WORK/S.err"
 stats_lines=$(grep -c ' INFO stats: ' "$err")
 [ "$stats_lines" -ge 5 ] && pass "$stats_lines stats lines" || fail "$stats_lines stats lines"
-line_re='^[0-9-]+T[0-9:.]+Z INFO stats: open [0-9]+, accepts/s [0-9]+, requests/s [0-9]+, in [0-9.]+ [kMG]?B/s, out [0-9.]+ [kMG]?B/s, refused [0-9]+, protocol errors [0-9]+, closed [0-9]+ \(peer [0-9]+, reset [0-9]+, error [0-9]+, protocol [0-9]+, timeout [0-9]+, shutdown [0-9]+\), wakeups/s [0-9]+, events/wakeup [0-9.]+, longest iteration [0-9.]+ ms$'
+line_re='^[0-9-]+T[0-9:.]+Z INFO stats: open [0-9]+, accepts/s [0-9]+, requests/s [0-9]+, in [0-9.]+ [kMG]?B/s, out [0-9.]+ [kMG]?B/s, refused [0-9]+, protocol errors [0-9]+, closed [0-9]+ \(peer [0-9]+, reset [0-9]+, network_timeout [0-9]+, error [0-9]+, protocol [0-9]+, timeout [0-9]+, shutdown [0-9]+\), wakeups/s [0-9]+, events/wakeup [0-9.]+, longest iteration [0-9.]+ ms$'
 malformed=$(grep ' INFO stats: ' "$err" | grep -cvE "$line_re")
 expect_eq "stats lines not in the documented form" "$malformed" 0
 expect_eq "refusals summed over the stats lines" \
@@ -196,6 +196,25 @@ expect_eq "the summary's connections = the last scrape's" \
 expect_eq "the summary's bytes in = the last scrape's" \
   "$(sed -nE 's/.*; ([0-9]+) bytes in,.*/\1/p' <<<"$summary")" \
   "$(metric_sum "$WORK/last.txt" bytes_received_total)"
+
+# --- A timeout closes a connection from the sweep timer, outside any event: the gauge follows ------
+start_ours T resp --metrics_port=0 --request_timeout=300ms
+MT=$(metrics_port T)
+exec {slow}<>"/dev/tcp/127.0.0.1/$T_PORT"
+printf "$partial" >&"$slow"
+for _ in $(seq 1 50); do
+  scrape "$MT" "$WORK/timeout.txt"
+  [ "$(metric_sum "$WORK/timeout.txt" connection_timeouts_total 'timeout="request"')" = 1 ] && break
+  sleep 0.1
+done
+expect_eq "request timeouts" \
+  "$(metric_sum "$WORK/timeout.txt" connection_timeouts_total 'timeout="request"')" 1
+expect_eq "input_buffered_bytes after the timeout closed it" \
+  "$(metric_sum "$WORK/timeout.txt" input_buffered_bytes)" 0
+exec {slow}>&-
+stop_ours "$T_PID"
+grep -q 'INFO closed a connection whose request was incomplete after 300ms (request_timeout)' \
+  "$WORK/T.err" && pass "the timeout is logged" || fail "no timeout log line: $(cat "$WORK/T.err")"
 
 # --- --log_level=error hides the warnings, not the stats line -----------------------------------
 start_ours Q echo --max_connections=1 --log_level=error --stats_interval=200ms
