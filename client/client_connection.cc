@@ -119,8 +119,8 @@ bool ClientConnection::Connect() {
     // each source address would be limited to one connection per ephemeral port overall instead
     // of per destination.
     const int one = 1;
-    if (target.family() == AF_INET &&
-        setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
+    // IPv6 sockets take the option at the IP level too.
+    if (setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
       FailConnect(errno, "setsockopt(IP_BIND_ADDRESS_NO_PORT)");
       return true;
     }
@@ -492,6 +492,15 @@ int64_t ClientConnection::QueueDue(int64_t now_nanos) {
     QueueRequest(intended, now_nanos);
   }
   return 0;
+}
+
+int64_t ClientConnection::OldestOwedNanos(int64_t now) const {
+  int64_t oldest = INT64_MAX;
+  if (in_flight_count_ > 0) oldest = ring_[ring_head_].intended_nanos;
+  if (rate_slot_ != kNoSchedule && IntendedTime(rate_slot_) <= now) {
+    oldest = std::min(oldest, IntendedTime(rate_slot_));
+  }
+  return oldest;
 }
 
 void ClientConnection::PushInFlight(const InFlight& entry) {

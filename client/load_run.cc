@@ -13,6 +13,7 @@
 #include "client/codec_factory.h"
 #include "client/load_generator.h"
 #include "client/progress_reporter.h"
+#include "client/source_address_plan.h"
 
 namespace client {
 namespace {
@@ -61,17 +62,23 @@ uint64_t RaiseFdLimit() {
   return limit.rlim_cur;
 }
 
-absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomic<bool>* stop,
+absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::atomic<bool>* stop,
                                   std::FILE* progress_out) {
-  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  if (absl::Status s = requested.Validate(); !s.ok()) return s;
+  auto plan = PlanSourceAddresses(requested, EphemeralPortCount());
+  if (!plan.ok()) return plan.status();
+  ClientOptions options = requested;
+  options.source_addresses = plan->addresses;
   std::vector<std::unique_ptr<RequestCodec>> codecs;
-  ProgressReporter progress(options.threads, progress_out);
+  ProgressReporter progress(options.threads, progress_out,
+                            RunBounds{options.warmup, options.duration, options.requests});
   std::vector<std::unique_ptr<LoadGenerator>> generators;
   for (int t = 0; t < options.threads; ++t) {
     auto codec = MakeCodec(options);
     if (!codec.ok()) return codec.status();
     codecs.push_back(*std::move(codec));
     ThreadShare share;
+    share.thread = t;
     share.stop = stop;
     // Round-robin, so source addresses and payload phases are spread over threads evenly too.
     for (int c = t; c < options.connections; c += options.threads) share.slots.push_back(c);
@@ -85,6 +92,7 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
     generators.push_back(
         std::make_unique<LoadGenerator>(options, *codecs.back(), std::move(share), &progress));
   }
+  const int64_t started_unix_nanos = absl::ToUnixNanos(absl::Now());
   std::vector<absl::Status> results(options.threads);
   std::vector<std::thread> threads;
   for (int t = 0; t < options.threads; ++t) {
@@ -94,6 +102,12 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
 
   RunReport report;
   report.config = ConfigOf(options);
+  report.run_starts_unix_nanos.push_back(started_unix_nanos);
+  if (!plan->explanation.empty()) {
+    report.config["source_addresses"] =
+        absl::StrCat(options.source_addresses.size(), " (automatic)");
+    report.notes.push_back(plan->explanation);
+  }
   for (int t = 0; t < options.threads; ++t) {
     if (!results[t].ok()) return results[t];
     report.stats.Merge(generators[t]->stats());

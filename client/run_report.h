@@ -40,7 +40,13 @@ struct RunReport {
   std::map<std::string, std::string> config;
   LoadStats stats;
   std::vector<SeriesPoint> series;
+  // Choices the client made for the run and why (e.g. automatic source addresses), printed with
+  // the summary.
+  std::vector<std::string> notes;
   int merged_runs = 1;
+  // The wall-clock start of each run merged here (one for a single run). A merge adds windows
+  // second by second, which assumes the runs ran at the same time.
+  std::vector<int64_t> run_starts_unix_nanos;
   // Set when the run had an end condition (--requests) that it met.
   bool request_quota_met = false;
   bool quota_mode = false;

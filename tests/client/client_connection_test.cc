@@ -3,6 +3,7 @@
 // connection holds.
 #include "client/client_connection.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -153,6 +154,37 @@ TEST_F(ClientConnectionTest, NothingActsOnAConnectionThatIsGone) {
   EXPECT_TRUE(stats_.errors_by_detail.empty());
   // A reconnect is possible from here, and only from here.
   EXPECT_EQ(connection.state(), ClientConnection::State::kClosed);
+}
+
+TEST_F(ClientConnectionTest, AnIpv6SourceIsBoundWithoutAPort) {
+  // Without IP_BIND_ADDRESS_NO_PORT, bind() picks a port before it knows the destination, and
+  // a source address runs out after one connection per ephemeral port in all. It was set only
+  // for IPv4.
+  const int listener = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) {
+    close(listener);
+    GTEST_SKIP() << "no IPv6 loopback";
+  }
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  options_.target = *reactor::SocketAddress::FromHostPort("::1", ntohs(address.sin6_port));
+  const reactor::SocketAddress source = *reactor::SocketAddress::FromHostPort("::1", 0);
+  EchoCodec codec(16);
+  const std::string_view request = codec.RequestFor(0);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), &source);
+  ASSERT_TRUE(connection.Connect());
+  ASSERT_NE(connection.state(), ClientConnection::State::kClosed) << stats_.errors_by_detail.size();
+  int value = 0;
+  socklen_t size = sizeof value;
+  ASSERT_EQ(getsockopt(connection.fd(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &value, &size), 0);
+  EXPECT_EQ(value, 1);
+  connection.CloseAtEnd();
+  close(listener);
 }
 
 }  // namespace

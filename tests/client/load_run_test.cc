@@ -176,6 +176,22 @@ TEST(LoadRunTest, SourceAddressesAreUsedEvenly) {
   EXPECT_EQ(server->PeersByHost(), expected);
 }
 
+TEST(LoadRunTest, AnIpv6SourceAddressIsBoundWithoutAPort) {
+  // IP_BIND_ADDRESS_NO_PORT is set for IPv6 sources too (it was IPv4 only): the bind leaves the
+  // port to connect(), which picks it for the destination.
+  TestServerOptions server_options;
+  server_options.bind_host = "::1";
+  auto server = TestServer::Start(server_options);
+  if (!server.ok()) GTEST_SKIP() << "no IPv6 loopback: " << server.status();
+  ClientOptions o = LoopbackOptions((*server)->port(), 4);
+  o.target = *reactor::SocketAddress::FromHostPort("::1", (*server)->port());
+  o.source_addresses = *ParseSourceAddresses("::1");
+  o.requests = 40;
+  const RunReport r = RunChecked(o);
+  EXPECT_EQ(r.stats.ledger.ok, 40u) << r.FormatSummary();
+  EXPECT_EQ((*server)->PeersByHost(), (std::map<std::string, int>{{"::1", 4}}));
+}
+
 TEST(LoadRunTest, ConnectRateIsPaced) {
   auto server = StartServer(Misbehaviour::kNone);
   ClientOptions o = LoopbackOptions(server->port(), 100);
