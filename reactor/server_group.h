@@ -47,6 +47,9 @@ class ServerGroup {
 
   const SocketAddress& address() const { return members_.front()->server->address(); }
   int loops() const { return static_cast<int>(members_.size()); }
+  // Loop `index` (0: the one Run() runs on the calling thread), for timers of the protocol's own
+  // (e.g. the keyspace's active expiry). Before Run(), set them from the creating thread.
+  EventLoop* loop(int index) const { return members_[index]->loop.get(); }
 
   // Serves until one of `stop_signals` arrives: the first shuts every server down gracefully
   // (see TcpServer::Shutdown) and Run returns when all have finished; a second one stops at
