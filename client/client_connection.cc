@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -21,26 +23,84 @@ namespace {
 constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 // Requests per sendmsg when a pipelined batch goes out (a 4 KiB iovec array on the stack).
 constexpr size_t kMaxIovecs = 256;
+// An open loop's in-flight ring starts this large and doubles when a slow server fills it.
+constexpr size_t kInitialRing = 64;
 
 }  // namespace
 
 ClientConnection::ClientConnection(ClientContext* context, size_t index, uint64_t slot,
                                    std::string_view request,
                                    std::unique_ptr<ResponseVerifier> verifier,
-                                   const reactor::SocketAddress* source, size_t in_flight_capacity)
+                                   const reactor::SocketAddress* source)
     : context_(context),
       index_(index),
       slot_(slot),
       request_(request),
       verifier_(std::move(verifier)),
       source_(source),
-      ring_(std::bit_ceil(std::max<size_t>(1, in_flight_capacity))),
+      // The closed loop's window, known up front; an open loop's ring starts small and grows
+      // only as far as a slow server makes it.
+      ring_(std::bit_ceil(std::clamp<size_t>(context->max_in_flight, 1, kInitialRing))),
       ring_mask_(ring_.size() - 1) {}
 
-ClientConnection::~ClientConnection() { CloseFd(); }
+ClientConnection::~ClientConnection() {
+  if (fd_ >= 0) CloseFd();
+}
 
-void ClientConnection::Connect() {
-  if (state_ == State::kConnecting || state_ == State::kConnected) return;
+std::string_view ClientConnection::StateName(State state) {
+  switch (state) {
+    case State::kIdle:
+      return "idle";
+    case State::kConnecting:
+      return "connecting";
+    case State::kConnected:
+      return "connected";
+    case State::kDraining:
+      return "draining";
+    case State::kClosing:
+      return "closing";
+    case State::kClosed:
+      return "closed";
+  }
+  return "?";
+}
+
+void ClientConnection::SetState(State next) {
+  bool allowed = false;
+  switch (next) {
+    case State::kIdle:
+      break;
+    case State::kConnecting:
+      allowed = state_ == State::kIdle || state_ == State::kClosed;
+      break;
+    case State::kConnected:
+      allowed = state_ == State::kConnecting;
+      break;
+    case State::kDraining:
+      allowed = state_ == State::kConnected;
+      break;
+    case State::kClosing:
+      allowed = state_ == State::kDraining;
+      break;
+    case State::kClosed:
+      allowed = state_ != State::kClosed;
+      break;
+  }
+  if (!allowed) {
+    // A bug: some path acted on a connection in a state that does not accept it. Its counts can
+    // no longer be trusted, and the client's figures are only worth what its counts are.
+    const std::string_view from = StateName(state_);
+    const std::string_view to = StateName(next);
+    std::fprintf(stderr, "client bug: connection %llu: no transition from %.*s to %.*s\n",
+                 static_cast<unsigned long long>(slot_), static_cast<int>(from.size()), from.data(),
+                 static_cast<int>(to.size()), to.data());
+    std::abort();
+  }
+  state_ = next;
+}
+
+bool ClientConnection::Connect() {
+  if (state_ != State::kIdle && state_ != State::kClosed) return false;
   // A polite close licenses one immediate reopen: this one. If it fails, the host must see a
   // failure (backoff, or the end without --reconnect), not another polite close.
   closed_politely_ = false;
@@ -48,47 +108,48 @@ void ClientConnection::Connect() {
   ++stats.ledger.attempted;
   connect_start_nanos_ = reactor::MonotonicNanos();
   const reactor::SocketAddress& target = context_->options->target;
+  SetState(State::kConnecting);
   fd_ = socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
     FailConnect(errno, "socket");
-    return;
+    return true;
   }
-  state_ = State::kConnecting;
   if (source_ != nullptr) {
     // Without IP_BIND_ADDRESS_NO_PORT, bind() picks the port before knowing the destination, so
     // each source address would be limited to one connection per ephemeral port overall instead
     // of per destination.
     const int one = 1;
-    if (target.family() == AF_INET &&
-        setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
+    // IPv6 sockets take the option at the IP level too.
+    if (setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0) {
       FailConnect(errno, "setsockopt(IP_BIND_ADDRESS_NO_PORT)");
-      return;
+      return true;
     }
     if (bind(fd_, source_->sockaddr_ptr(), source_->length()) < 0) {
       FailConnect(errno, "bind");
-      return;
+      return true;
     }
   }
   // Requests are small and latency is the measure: never let Nagle hold one back.
   const int one = 1;
   if (setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
     FailConnect(errno, "setsockopt(TCP_NODELAY)");
-    return;
+    return true;
   }
   if (connect(fd_, target.sockaddr_ptr(), target.length()) == 0) {
     if (const int err = Watch(EPOLLIN); err != 0) {
       FailConnect(err, "epoll_ctl");
-      return;
+      return true;
     }
     CompleteConnect();
-    return;
+    return true;
   }
   if (errno != EINPROGRESS) {
     FailConnect(errno, "connect");
-    return;
+    return true;
   }
   // Writable means the handshake finished, one way or the other: SO_ERROR says which.
   if (const int err = Watch(EPOLLOUT); err != 0) FailConnect(err, "epoll_ctl");
+  return true;
 }
 
 int ClientConnection::Watch(uint32_t events) {
@@ -104,6 +165,7 @@ int ClientConnection::Watch(uint32_t events) {
 
 void ClientConnection::AdoptConnectedFdForTesting(int fd) {
   ++context_->stats->ledger.attempted;
+  SetState(State::kConnecting);
   connect_start_nanos_ = reactor::MonotonicNanos();
   fd_ = fd;
   if (const int err = Watch(EPOLLIN); err != 0) {
@@ -158,15 +220,16 @@ void ClientConnection::CompleteConnect() {
   LoadStats& stats = *context_->stats;
   const int64_t now = reactor::MonotonicNanos();
   ++stats.ledger.connected;
+  ++connects_completed_;
   stats.connect.Record(now - connect_start_nanos_);
-  state_ = State::kConnected;
+  SetState(State::kConnected);
   // Not a success for the backoff yet: a server that accepts and then resets must not be
   // reconnected to at the minimum delay forever. The first verified reply is the success.
   verified_since_connect_ = false;
   last_reply_seen_ = false;
   closed_politely_ = false;
   verifier_->Reset();
-  if (context_->rate_interval_nanos > 0) StartSchedule(now);
+  if (context_->rate_interval_nanos > 0 && first_rate_slot_ == kNoSchedule) StartSchedule(now);
   context_->host->OnConnected(this);
 }
 
@@ -187,13 +250,41 @@ void ClientConnection::OnEvents(uint32_t events) {
     CompleteConnect();
     return;
   }
-  if (state_ != State::kConnected) return;
+  if (state_ == State::kClosing) {
+    HandleClosingReadable();
+    return;
+  }
+  if (state_ != State::kConnected && state_ != State::kDraining) return;
   // EPOLLERR/EPOLLHUP: reading collects the error or the EOF, so they need no branch of their own.
   if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) {
     HandleReadable();
-    if (state_ != State::kConnected) return;
+    if (state_ != State::kConnected && state_ != State::kDraining) return;
   }
   if ((events & EPOLLOUT) != 0) Flush();
+}
+
+void ClientConnection::HandleClosingReadable() {
+  // The answers still arriving were counted in flight at the end already: read to drop them, so
+  // the close finds nothing unread (which would make the kernel send RST instead of FIN).
+  reactor::Buffer& scratch = context_->scratch;
+  scratch.Clear();
+  char* room = scratch.PrepareWrite(kReadChunkBytes);
+  while (true) {
+    const ssize_t n = recv(fd_, room, kReadChunkBytes, MSG_DONTWAIT);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    // EOF: the server closed its side too, the ending it was asked for. An error (a reset)
+    // ends it as well; the requests are accounted for either way.
+    if (n == 0) {
+      ++context_->stats->ledger.closed_at_end;
+    } else {
+      ++context_->stats->ledger.cut_at_end;
+    }
+    CloseFd();
+    context_->host->OnDisconnected(this, /*was_connected=*/true);
+    return;
+  }
 }
 
 void ClientConnection::HandleReadable() {
@@ -227,6 +318,10 @@ void ClientConnection::HandleReadable() {
   } else if (static_cast<size_t>(consumed) < data.size()) {
     input_.Append(data.substr(consumed));
   }
+  if (state_ == State::kDraining && in_flight_count_ == timed_out_prefix_) {
+    EndDrain();  // every answer the drain waited for is in
+    return;
+  }
   if (state_ != State::kConnected) return;
   Flush();
 }
@@ -254,12 +349,12 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
     resolved |= AccountReply(result, now);
   }
   if (resolved) context_->host->OnRequestsResolved();
-  if (state_ != State::kConnected) return -1;
+  if (state_ != State::kConnected && state_ != State::kDraining) return -1;
   // Each answer frees a pipeline slot (unless the server has said it will close). Closed loop:
   // the next request takes it at once. Fixed rate: requests whose time has come take it (sent
   // late, so the wait shows in the corrected latency); otherwise the host wakes the connection
   // when the next one is due.
-  if (answered > 0 && !last_reply_seen_) {
+  if (answered > 0 && accepting_requests()) {
     if (context_->rate_interval_nanos > 0) {
       if (const int64_t wake = QueueDue(now); wake != 0) context_->host->WakeAt(this, wake);
     } else {
@@ -338,6 +433,12 @@ bool ClientConnection::SendRequest(int64_t intended_nanos) {
 void ClientConnection::QueueRequest(int64_t intended_nanos, int64_t sent_nanos) {
   PushInFlight(InFlight{intended_nanos, sent_nanos, false});
   ++unsent_requests_;
+  if (sent_nanos >= context_->measure_start_nanos) {
+    LoadStats& stats = *context_->stats;
+    ++stats.measured_sent;
+    // The client's own lateness: zero in the closed loop (a request goes when it is meant to).
+    if (context_->rate_interval_nanos > 0) stats.send_lag.Record(sent_nanos - intended_nanos);
+  }
 }
 
 int64_t ClientConnection::IntendedTime(uint64_t k) const {
@@ -345,23 +446,48 @@ int64_t ClientConnection::IntendedTime(uint64_t k) const {
          static_cast<int64_t>(static_cast<double>(k) * context_->rate_interval_nanos);
 }
 
-void ClientConnection::StartSchedule(int64_t now) {
+uint64_t ClientConnection::FirstSlotAtOrAfter(int64_t nanos) const {
   const int64_t origin = context_->rate_origin_nanos;
   uint64_t k =
-      now <= origin ? 0 : static_cast<uint64_t>((now - origin) / context_->rate_interval_nanos);
-  while (IntendedTime(k) < now) ++k;  // a step at most: the division rounds
+      nanos <= origin ? 0 : static_cast<uint64_t>((nanos - origin) / context_->rate_interval_nanos);
+  while (k > 0 && IntendedTime(k - 1) >= nanos) --k;  // a step at most: the division rounds
+  while (IntendedTime(k) < nanos) ++k;
+  return k;
+}
+
+uint64_t ClientConnection::OwnSlotsBetween(uint64_t from, uint64_t to) const {
+  // `from` is always one of this connection's slots.
+  if (to <= from) return 0;
+  const uint64_t stride = context_->rate_stride;
+  return (to - from + stride - 1) / stride;
+}
+
+void ClientConnection::StartSchedule(int64_t now) {
+  uint64_t k = FirstSlotAtOrAfter(now);
   // The first of this connection's own slots from there.
   const size_t stride = context_->rate_stride;
   k += (index_ + stride - k % stride) % stride;
+  first_rate_slot_ = k;
   rate_slot_ = k;
 }
 
 int64_t ClientConnection::QueueDue(int64_t now_nanos) {
-  const size_t pipeline = static_cast<size_t>(context_->options->pipeline);
-  while (accepting_requests() && in_flight_count_ < pipeline) {
+  if (rate_slot_ == kNoSchedule) return 0;
+  while (accepting_requests()) {
     const int64_t intended = IntendedTime(rate_slot_);
     if (intended > now_nanos) return intended;
-    if (!context_->host->TakeSendPermit()) return 0;
+    if (in_flight_count_ >= context_->max_in_flight) {
+      // Due, and no room: it stays owed and goes (late, which its latency shows) when a reply
+      // frees a slot.
+      if (!in_flight_cap_hit_) ++context_->stats->in_flight_cap_hits;
+      in_flight_cap_hit_ = true;
+      return 0;
+    }
+    if (!context_->host->TakeSendPermit()) {
+      quota_stop_slot_ = std::min(quota_stop_slot_, rate_slot_);
+      return 0;
+    }
+    in_flight_cap_hit_ = false;
     rate_slot_ += context_->rate_stride;
     QueueRequest(intended, now_nanos);
   }
@@ -383,6 +509,9 @@ void ClientConnection::PushInFlight(const InFlight& entry) {
 }
 
 bool ClientConnection::Flush() {
+  // A wake-up booked earlier may come while connecting (a Watch now would take the interest in
+  // the connect's completion away) or after the connection has gone (no fd to send on).
+  if (state_ != State::kConnected && state_ != State::kDraining) return state_ != State::kClosed;
   // The bytes to send are `unsent_requests_` copies of request_, less the `unsent_offset_` the
   // socket already took of the first: sent straight from the request, never copied.
   const size_t size = request_.size();
@@ -429,7 +558,7 @@ void ClientConnection::CheckTimeouts(int64_t now_nanos) {
       FailConnect(ETIMEDOUT, "connect");
     return;
   }
-  if (state_ != State::kConnected) return;
+  if (state_ != State::kConnected && state_ != State::kDraining) return;
   bool any = false;
   while (timed_out_prefix_ < in_flight_count_) {
     InFlight& entry = ring_[(ring_head_ + timed_out_prefix_) & ring_mask_];
@@ -444,8 +573,12 @@ void ClientConnection::CheckTimeouts(int64_t now_nanos) {
 }
 
 void ClientConnection::Lose(LossCause cause, int err) {
+  if (state_ != State::kConnected && state_ != State::kDraining && state_ != State::kClosing) {
+    return;  // gone already: nothing is left to lose
+  }
   Ledger& ledger = context_->stats->ledger;
   const uint64_t pending = in_flight_count_ - timed_out_prefix_;
+  RecordUnansweredAsLowerBounds(reactor::MonotonicNanos());
   if (!verified_since_connect_) ++consecutive_failures_;
   switch (cause) {
     case LossCause::kEof:
@@ -472,15 +605,82 @@ void ClientConnection::Lose(LossCause cause, int err) {
   context_->host->OnDisconnected(this, /*was_connected=*/true);
 }
 
-void ClientConnection::CloseAtEnd() {
-  Ledger& ledger = context_->stats->ledger;
-  if (state_ == State::kConnecting) {
-    ++ledger.connecting_at_end;
-  } else if (state_ == State::kConnected) {
-    ledger.in_flight_at_end += in_flight_count_ - timed_out_prefix_;
-    ++context_->stats->open_at_end;
-    if (ok_responses_ > 0) ++context_->stats->open_verified_at_end;
+void ClientConnection::RecordLowerBound(int64_t intended_nanos, int64_t sent_nanos, int64_t now) {
+  if (intended_nanos < context_->measure_start_nanos) return;
+  LoadStats& stats = *context_->stats;
+  const int64_t bound = now - intended_nanos;
+  stats.corrected.Record(bound);
+  stats.uncorrected.Record(now - sent_nanos);
+  context_->interval->latency.Record(bound);
+  ++stats.lower_bounds;
+  stats.lower_bound_min_nanos = std::min(stats.lower_bound_min_nanos, bound);
+}
+
+void ClientConnection::RecordUnansweredAsLowerBounds(int64_t now) {
+  for (size_t i = 0; i < in_flight_count_; ++i) {
+    const InFlight& entry = ring_[(ring_head_ + i) & ring_mask_];
+    RecordLowerBound(entry.intended_nanos, entry.sent_nanos, now);
   }
+}
+
+void ClientConnection::BeginEnd(int64_t end_nanos) {
+  end_nanos_ = end_nanos;
+  Ledger& ledger = context_->stats->ledger;
+  if (rate_slot_ != kNoSchedule) {
+    // The schedule's account: every slot meant before the end was either sent or is owed.
+    // `scheduled` comes from the slot arithmetic, `sent` from counting sends: they are checked
+    // against each other, not derived from each other.
+    const uint64_t end_slot = std::min(FirstSlotAtOrAfter(end_nanos), quota_stop_slot_);
+    ledger.scheduled += OwnSlotsBetween(first_rate_slot_, end_slot);
+    for (uint64_t k = rate_slot_; k < end_slot; k += context_->rate_stride) {
+      ++ledger.owed_unsent;
+      const int64_t intended = IntendedTime(k);
+      RecordLowerBound(intended, intended, end_nanos);
+    }
+  }
+  if (connects_completed_ == 0) ++context_->stats->never_connected;
+  switch (state_) {
+    case State::kConnecting:
+      ++ledger.connecting_at_end;
+      CloseFd();
+      break;
+    case State::kConnected:
+      ++context_->stats->open_at_end;
+      if (ok_responses_ > 0) ++context_->stats->open_verified_at_end;
+      SetState(State::kDraining);
+      if (in_flight_count_ == timed_out_prefix_) EndDrain();
+      break;
+    default:
+      break;
+  }
+}
+
+void ClientConnection::EndDrain() {
+  if (state_ != State::kDraining) return;
+  Ledger& ledger = context_->stats->ledger;
+  ledger.in_flight_at_end += in_flight_count_ - timed_out_prefix_;
+  RecordUnansweredAsLowerBounds(reactor::MonotonicNanos());
+  ring_head_ = 0;
+  in_flight_count_ = 0;
+  timed_out_prefix_ = 0;
+  unsent_requests_ = 0;
+  unsent_offset_ = 0;
+  SetState(State::kClosing);
+  // FIN, not RST: the server sees the client finish, answers what it still owes (dropped here)
+  // and closes its side, which is the EOF the closing state waits for.
+  if (shutdown(fd_, SHUT_WR) < 0 || Watch(EPOLLIN) != 0) {
+    ++ledger.cut_at_end;
+    CloseFd();
+    context_->host->OnDisconnected(this, /*was_connected=*/true);
+  }
+}
+
+void ClientConnection::CloseAtEnd() {
+  // Without BeginEnd first (a test driving a connection by hand), the run ends here.
+  if (state_ == State::kConnected) BeginEnd(reactor::MonotonicNanos());
+  EndDrain();
+  if (state_ != State::kClosing) return;  // closed already, or never opened
+  ++context_->stats->ledger.cut_at_end;
   CloseFd();
 }
 
@@ -493,7 +693,7 @@ void ClientConnection::CloseFd() {
     close(fd_);
     fd_ = -1;
   }
-  state_ = State::kClosed;
+  SetState(State::kClosed);
   ring_head_ = 0;
   in_flight_count_ = 0;
   timed_out_prefix_ = 0;

@@ -63,6 +63,9 @@ struct ClientContext {
   int64_t measure_start_nanos = 0;  // end of the warm-up
   int64_t timeout_nanos = 0;
   int64_t connect_timeout_nanos = 0;
+  // Requests one connection may have in flight: --pipeline in the closed loop, --max_in_flight
+  // at a fixed rate (an open loop: only a server that stops answering ever reaches it).
+  size_t max_in_flight = 1;
   // Fixed rate (rate_interval_nanos > 0): the thread's schedule is a grid of intended send
   // times, rate_origin_nanos + k * rate_interval_nanos. The connection of index i takes the
   // slots k = i, i + rate_stride, i + 2 * rate_stride, ...: its share, evenly interleaved.
@@ -73,7 +76,23 @@ struct ClientContext {
 
 class ClientConnection : public reactor::EventHandler {
  public:
-  enum class State { kIdle, kConnecting, kConnected, kClosed };
+  // A connection's one state. Every change goes through SetState(), which knows the allowed
+  // transitions; every entry point (events, timers, the host's calls) first checks the state
+  // it acts in, so nothing booked for a connection that has since gone can act on it.
+  //
+  //   kIdle --Connect--> kConnecting --(handshake done)--> kConnected --BeginEnd--> kDraining
+  //   kConnecting --(failed, timed out)--> kClosed        kDraining --(replies in, or the
+  //   kConnected/kDraining/kClosing --(lost)--> kClosed      deadline: SHUT_WR)--> kClosing
+  //   kClosed --Connect--> kConnecting (a reconnect)      kClosing --(EOF, deadline)--> kClosed
+  enum class State {
+    kIdle,        // not connected yet
+    kConnecting,  // a non-blocking connect in progress
+    kConnected,   // sending requests and reading replies
+    kDraining,    // the run is over: sends nothing new, waits (bounded) for replies in flight
+    kClosing,     // shut down for writing; reads (and drops) until the server's EOF
+    kClosed,      // no fd; may connect again
+  };
+  static std::string_view StateName(State state);
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
   // `request` (not empty) and `source` (may be null) must outlive the connection: requests are
@@ -81,32 +100,43 @@ class ClientConnection : public reactor::EventHandler {
   // thread's connections (which slots of the rate schedule are its own); `slot` its number in
   // the whole run.
   ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
-                   std::unique_ptr<ResponseVerifier> verifier, const reactor::SocketAddress* source,
-                   size_t in_flight_capacity);
+                   std::unique_ptr<ResponseVerifier> verifier,
+                   const reactor::SocketAddress* source);
   ~ClientConnection();
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
 
-  // Starts a non-blocking connect from kIdle or kClosed. An immediate failure is counted and
-  // reported through OnDisconnected before this returns.
-  void Connect();
+  // Starts a non-blocking connect, from kIdle or kClosed only; false (and nothing counted) in
+  // any other state. An immediate failure is counted and reported through OnDisconnected before
+  // this returns (true: an attempt was made).
+  bool Connect();
   // Sends one request meant to go at `intended_nanos` (open loop) or now (closed loop: pass the
   // current time). Only in kConnected. False if the connection was lost while sending.
   bool SendRequest(int64_t intended_nanos);
   // Queues one request without sending it: a batch (the pipeline's first window) then goes out
   // in one send with Flush(). `sent_nanos`: when it goes (now; Flush follows at once).
   void QueueRequest(int64_t intended_nanos, int64_t sent_nanos);
-  // Sends queued output; arms EPOLLOUT only for what the socket does not take. False if the
-  // connection was lost.
+  // Sends queued output (kConnected or kDraining; elsewhere it does nothing); arms EPOLLOUT only
+  // for what the socket does not take. False if the connection was lost.
   bool Flush();
-  // Fixed rate: queues every request whose intended time has come while a pipeline slot is free
-  // (the caller flushes). Returns the intended time of the next request if the connection then
-  // waits only for the clock, or 0 if it waits for a reply (or sends no more).
+  // Fixed rate: queues every request whose intended time has come while fewer than
+  // max_in_flight are in flight (the caller flushes). Returns the intended time of the next
+  // request if the connection then waits only for the clock, or 0 if it waits for a reply (or
+  // sends no more). Requests owed while the connection was away are due at once: its schedule
+  // runs from its first connect to the end of the run, whatever happens to the connection.
   int64_t QueueDue(int64_t now_nanos);
   // Times out requests older than --timeout and a connect older than --connect_timeout.
   void CheckTimeouts(int64_t now_nanos);
-  // The run is over: closes, counting what is in flight as in_flight_at_end (or the pending
-  // connect as connecting_at_end). Does not call the host.
+
+  // The end of the run, in three steps. BeginEnd: the measured run is over at `end_nanos`; what
+  // the schedule owed and never sent is counted (and timed, as a lower bound); a connecting
+  // connection is closed (connecting_at_end); a connected one starts draining. EndDrain: the
+  // drain time is up (or nothing is in flight): what is still unanswered is counted in flight at
+  // the end (timed as a lower bound), and the connection shuts down its sending side. CloseAtEnd:
+  // closes whatever is still open (the close deadline). Each does nothing in states it does not
+  // apply to. A connection that reaches kClosed while ending reports it through OnDisconnected.
+  void BeginEnd(int64_t end_nanos);
+  void EndDrain();
   void CloseAtEnd();
 
   State state() const { return state_; }
@@ -140,7 +170,11 @@ class ClientConnection : public reactor::EventHandler {
     bool timed_out;
   };
   enum class LossCause { kEof, kReset, kMalformed };
+  // The fixed-rate schedule has not started (no connect has completed yet).
+  static constexpr uint64_t kNoSchedule = UINT64_MAX;
 
+  // The one place state_ changes; aborts on a transition the diagram above does not have.
+  void SetState(State next);
   // Counts a failed connect attempt under the cause `err` names; `step` (the call that failed:
   // "connect", "epoll_ctl", ...) goes into the detail of uncommon errors and picks the advice.
   void FailConnect(int err, std::string_view step);
@@ -148,6 +182,8 @@ class ClientConnection : public reactor::EventHandler {
   int Watch(uint32_t events);
   void CompleteConnect();
   void HandleReadable();
+  // kClosing: reads and drops what the server still sends, until its EOF.
+  void HandleClosingReadable();
   // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if
   // the connection was closed.
   ptrdiff_t ProcessReplies(std::string_view input, int64_t now);
@@ -157,15 +193,26 @@ class ClientConnection : public reactor::EventHandler {
   // The peer closed: completes a reply delimited by the close, then loses the connection.
   void HandleEof();
   void Lose(LossCause cause, int err);
-  // Closes the fd and forgets in-flight requests (after the caller has counted them).
+  // Records the in-flight requests, which will never be answered, as lower bounds of their
+  // latency (now - intended): they stay in the corrected histogram instead of vanishing.
+  void RecordUnansweredAsLowerBounds(int64_t now);
+  // Records one request whose answer never came, `now` being the moment the client stopped
+  // waiting for it.
+  void RecordLowerBound(int64_t intended_nanos, int64_t sent_nanos, int64_t now);
+  // Closes the fd (now in kClosed) and forgets in-flight requests (after the caller has counted
+  // them).
   void CloseFd();
   void PushInFlight(const InFlight& entry);
   // Fixed rate: the intended send time of schedule slot `k`.
   int64_t IntendedTime(uint64_t k) const;
+  // Fixed rate: the first schedule slot whose intended time is at or after `nanos`.
+  uint64_t FirstSlotAtOrAfter(int64_t nanos) const;
+  // Fixed rate: this connection's slots in [from, to): how many of k = index + j * stride.
+  uint64_t OwnSlotsBetween(uint64_t from, uint64_t to) const;
   // Fixed rate: starts this connection's share of the schedule at its first slot at or after
-  // `now`: no request is owed for the time before the connection existed (as in wrk2, where each
-  // connection's schedule starts when it connects), so a connect ramp or a reconnect's backoff
-  // is not counted as server latency.
+  // `now`, on its first connect only: no request is owed for the time before the connection
+  // existed (a connect ramp is not server latency), but from then on the schedule runs to the
+  // end of the run, and a reconnect owes what the outage did not send.
   void StartSchedule(int64_t now);
   void NoteError(std::string_view detail);
 
@@ -178,12 +225,18 @@ class ClientConnection : public reactor::EventHandler {
   State state_ = State::kIdle;
   int fd_ = -1;
   int64_t connect_start_nanos_ = 0;
-  uint64_t rate_slot_ = 0;  // fixed rate: the schedule slot of the next request
+  uint64_t first_rate_slot_ = kNoSchedule;  // fixed rate: the schedule's first slot
+  uint64_t rate_slot_ = kNoSchedule;        // fixed rate: the slot of the next request to send
+  // Fixed rate: where the --requests quota stopped the schedule (later slots are not owed).
+  uint64_t quota_stop_slot_ = kNoSchedule;
   int consecutive_failures_ = 0;
   uint64_t ok_responses_ = 0;            // over the object's life, across reconnects
+  uint64_t connects_completed_ = 0;      // over the object's life
   bool verified_since_connect_ = false;  // an ok reply on the current connection
   bool last_reply_seen_ = false;         // the server announced its last reply on this connection
   bool closed_politely_ = false;
+  bool in_flight_cap_hit_ = false;  // counted once per stretch at the cap
+  int64_t end_nanos_ = 0;           // BeginEnd's time: the end of the measured run
 
   // In-flight requests, oldest first: a ring that grows (doubling) only when full. Its size is a
   // power of two, so positions wrap with a mask.

@@ -24,6 +24,7 @@ absl::Status Bad(std::string_view flag, std::string_view why) {
 constexpr int kMaxConnections = 1'000'000;
 constexpr int kMaxThreads = 256;
 constexpr int kMaxPipeline = 4096;
+constexpr int kMaxInFlight = 1 << 20;
 constexpr size_t kMaxMessageBytes = 64 * 1024 * 1024;
 constexpr size_t kMaxSourceAddresses = 65536;
 
@@ -64,6 +65,21 @@ absl::Status ClientOptions::Validate() const {
     return Bad("pipeline", absl::StrCat("must be 1-", kMaxPipeline));
   }
   if (rate < 0) return Bad("rate", "must be >= 0 requests/s (0 = closed loop)");
+  if (max_in_flight < 1 || max_in_flight > kMaxInFlight) {
+    return Bad("max_in_flight", absl::StrCat("must be 1-", kMaxInFlight));
+  }
+  if (drain < absl::ZeroDuration() || drain > absl::Minutes(10)) {
+    return Bad("drain", "must be >= 0 and <= 10m");
+  }
+  if (close_wait < absl::ZeroDuration() || close_wait > absl::Minutes(1)) {
+    return Bad("close_wait", "must be >= 0 and <= 1m");
+  }
+  if (!(max_error_ratio >= 0 && max_error_ratio <= 1)) {
+    return Bad("max_error_ratio", "must be 0-1 (e.g. 0.001 for one error in a thousand)");
+  }
+  if (!(rate_tolerance >= 0 && rate_tolerance <= 1)) {
+    return Bad("rate_tolerance", "must be 0-1 (e.g. 0.01: 1% below --rate)");
+  }
   if (rate > 0 && rate < connections / 3600.0) {
     return Bad("rate", "must give each connection at least one request per hour");
   }

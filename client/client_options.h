@@ -28,8 +28,11 @@ struct ClientOptions {
   uint64_t requests = 0;                        // if > 0, stop after this many (not by duration)
   absl::Duration warmup = absl::ZeroDuration();
   size_t message_bytes = 64;
-  int pipeline = 1;
-  double rate = 0;  // requests/s in total; 0 = closed loop
+  int pipeline = 1;  // closed loop: requests in flight per connection
+  double rate = 0;   // requests/s in total; 0 = closed loop
+  // Fixed rate: the most requests one connection may have in flight. Large: a fixed rate is an
+  // open loop, and only a server that stops answering should ever reach it (reported if it does).
+  int max_in_flight = 4096;
 
   double connect_rate = 0;  // connects/s in total; 0 = as fast as possible
   absl::Duration connect_timeout = absl::Seconds(5);
@@ -37,6 +40,15 @@ struct ClientOptions {
   bool reconnect = false;
   absl::Duration reconnect_backoff_min = absl::Milliseconds(10);
   absl::Duration reconnect_backoff_max = absl::Seconds(1);
+  // The end: wait up to min(drain, timeout) for replies in flight, then shut down the sending
+  // side and wait up to close_wait for the server's EOF.
+  absl::Duration drain = absl::Seconds(1);
+  absl::Duration close_wait = absl::Milliseconds(200);
+  // Exit 0 only if (error replies + timeouts + requests lost + unanswered or owed at the end) /
+  // requests scheduled or sent is at most this.
+  double max_error_ratio = 0;
+  // Fixed rate: exit 0 only if the achieved send rate is within this fraction below --rate.
+  double rate_tolerance = 0.01;
   std::vector<reactor::SocketAddress> source_addresses;
 
   std::string command = "PING";  // --protocol=resp: a command line (see RespCodec)

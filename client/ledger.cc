@@ -1,6 +1,7 @@
 // Ledger: cause names, the identities, merging and the printed form.
 #include "client/ledger.h"
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
@@ -47,40 +48,51 @@ uint64_t Ledger::connect_failed_total() const {
   return total;
 }
 
-bool Ledger::ConnectionsBalance() const {
+bool Ledger::AttemptsBalance() const {
   return attempted == connected + connect_failed_total() + connecting_at_end;
+}
+
+bool Ledger::OriginsBalance() const {
+  return version < 2 || attempted == initial_connects + reconnects;
+}
+
+bool Ledger::LivesBalance() const {
+  return version < 2 || connected == closed_by_peer + reset_by_peer + closed_malformed +
+                                         closed_at_end + cut_at_end;
 }
 
 bool Ledger::RequestsBalance() const {
   return sent == ok + error_replies + mismatched + reset + eof + timed_out + in_flight_at_end;
 }
 
-void Ledger::Merge(const Ledger& o) {
-  attempted += o.attempted;
-  connected += o.connected;
-  for (int i = 0; i < kConnectFailureCount; ++i) connect_failed[i] += o.connect_failed[i];
-  connecting_at_end += o.connecting_at_end;
-  closed_by_peer += o.closed_by_peer;
-  reset_by_peer += o.reset_by_peer;
-  closed_malformed += o.closed_malformed;
-  reconnects += o.reconnects;
-  sent += o.sent;
-  ok += o.ok;
-  error_replies += o.error_replies;
-  mismatched += o.mismatched;
-  reset += o.reset;
-  eof += o.eof;
-  timed_out += o.timed_out;
-  in_flight_at_end += o.in_flight_at_end;
-  late += o.late;
+bool Ledger::ScheduleBalances() const {
+  // A closed loop has no schedule (both zero).
+  return version < 2 || (scheduled == 0 && owed_unsent == 0) || scheduled == sent + owed_unsent;
 }
+
+bool Ledger::Balanced() const {
+  return AttemptsBalance() && OriginsBalance() && LivesBalance() && RequestsBalance() &&
+         ScheduleBalances();
+}
+
+void Ledger::Merge(const Ledger& o) {
+  for (const LedgerField& field : kLedgerFields) this->*field.member += o.*field.member;
+  for (int i = 0; i < kConnectFailureCount; ++i) connect_failed[i] += o.connect_failed[i];
+  version = std::min(version, o.version);
+}
+
+namespace {
+
+const char* Mark(bool holds) { return holds ? "   [balanced]\n" : "   [UNBALANCED]\n"; }
+
+}  // namespace
 
 std::string Ledger::Format() const {
   std::string out;
   absl::StrAppendFormat(&out, "  connections  attempted %d = connected %d + failed %d", attempted,
                         connected, connect_failed_total());
   if (connecting_at_end > 0) absl::StrAppendFormat(&out, " + connecting %d", connecting_at_end);
-  absl::StrAppend(&out, ConnectionsBalance() ? "   [balanced]\n" : "   [UNBALANCED]\n");
+  absl::StrAppend(&out, Mark(AttemptsBalance()));
   if (connect_failed_total() > 0) {
     absl::StrAppend(&out, "    failed by cause:");
     for (int i = 0; i < kConnectFailureCount; ++i) {
@@ -91,17 +103,31 @@ std::string Ledger::Format() const {
     }
     absl::StrAppend(&out, "\n");
   }
-  absl::StrAppendFormat(&out,
-                        "    lost after connecting: closed by server %d, reset %d, closed on a "
-                        "malformed reply %d; reconnects %d\n",
-                        closed_by_peer, reset_by_peer, closed_malformed, reconnects);
+  if (version >= 2) {
+    absl::StrAppendFormat(&out, "               attempted %d = initial %d + reconnects %d%s",
+                          attempted, initial_connects, reconnects, Mark(OriginsBalance()));
+    absl::StrAppendFormat(&out,
+                          "               connected %d = closed by server %d + reset %d + closed "
+                          "on a malformed reply %d + closed at end %d + cut at end %d%s",
+                          connected, closed_by_peer, reset_by_peer, closed_malformed, closed_at_end,
+                          cut_at_end, Mark(LivesBalance()));
+  } else {
+    absl::StrAppendFormat(&out,
+                          "    lost after connecting: closed by server %d, reset %d, closed on a "
+                          "malformed reply %d; reconnects %d\n",
+                          closed_by_peer, reset_by_peer, closed_malformed, reconnects);
+  }
   absl::StrAppendFormat(&out,
                         "  requests     sent %d = ok %d + error replies %d + mismatched %d + reset "
                         "%d + eof %d + timed out %d + in flight at end %d",
                         sent, ok, error_replies, mismatched, reset, eof, timed_out,
                         in_flight_at_end);
-  absl::StrAppend(&out, RequestsBalance() ? "   [balanced]\n" : "   [UNBALANCED]\n");
+  absl::StrAppend(&out, Mark(RequestsBalance()));
   if (late > 0) absl::StrAppendFormat(&out, "    late answers (after timing out): %d\n", late);
+  if (scheduled > 0 || owed_unsent > 0) {
+    absl::StrAppendFormat(&out, "  schedule     scheduled %d = sent %d + owed unsent %d%s",
+                          scheduled, sent, owed_unsent, Mark(ScheduleBalances()));
+  }
   return out;
 }
 

@@ -50,8 +50,10 @@ absl::Status LoadGenerator::Run() {
   context_.timeout_nanos = absl::ToInt64Nanoseconds(options_.timeout);
   context_.connect_timeout_nanos = absl::ToInt64Nanoseconds(options_.connect_timeout);
 
-  // Both models keep at most --pipeline requests in flight per connection.
-  const size_t ring_capacity = static_cast<size_t>(options_.pipeline);
+  // The closed loop keeps --pipeline requests in flight per connection; a fixed rate is an open
+  // loop, whose requests go when they are due whatever is in flight, up to --max_in_flight.
+  context_.max_in_flight =
+      static_cast<size_t>(share_.rate > 0 ? options_.max_in_flight : options_.pipeline);
   connections_.reserve(share_.slots.size());
   if (share_.rate > 0) {
     context_.rate_origin_nanos = start_nanos_;
@@ -71,9 +73,8 @@ absl::Status LoadGenerator::Run() {
             ? nullptr
             : &options_.source_addresses[slot % options_.source_addresses.size()];
     const std::string_view request = codec_.RequestFor(slot);
-    connections_.push_back(std::make_unique<ClientConnection>(&context_, connections_.size(), slot,
-                                                              request, codec_.NewVerifier(request),
-                                                              source, ring_capacity));
+    connections_.push_back(std::make_unique<ClientConnection>(
+        &context_, connections_.size(), slot, request, codec_.NewVerifier(request), source));
   }
 
   // The sweep bounds how late a timeout is noticed, and how soon a stop request is.
@@ -89,10 +90,11 @@ absl::Status LoadGenerator::Run() {
   }
   StartConnects();
 
-  absl::Status status = finishing_ ? absl::OkStatus() : loop_->Run();
-  const int64_t end_nanos = reactor::MonotonicNanos();
-  finishing_ = true;
+  absl::Status status = ending_ ? absl::OkStatus() : loop_->Run();
+  if (!finishing_) Finish();  // the loop failed: still account for every connection
+  // Whatever the close deadline left open.
   for (auto& connection : connections_) connection->CloseAtEnd();
+  const int64_t end_nanos = end_nanos_;
   if (interval_.responses > 0 || interval_.errors > 0) {
     if (progress_ != nullptr) {
       progress_->Report(second_ + 1, interval_.responses, interval_.errors, 0, interval_.latency);
@@ -100,6 +102,7 @@ absl::Status LoadGenerator::Run() {
   }
   if (progress_ != nullptr) progress_->ThreadDone();
   stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.measure_start_nanos);
+  if (share_.rate > 0) stats_.target_rate = share_.rate;
 
   rusage usage_end{};
   if (getrusage(RUSAGE_THREAD, &usage_end) < 0) {
@@ -108,16 +111,14 @@ absl::Status LoadGenerator::Run() {
   ThreadCpu cpu;
   cpu.user_nanos = TimevalNanos(usage_end.ru_utime) - TimevalNanos(usage_start.ru_utime);
   cpu.system_nanos = TimevalNanos(usage_end.ru_stime) - TimevalNanos(usage_start.ru_stime);
-  cpu.wall_nanos = end_nanos - start_nanos_;
+  cpu.wall_nanos = reactor::MonotonicNanos() - start_nanos_;
   stats_.cpu.push_back(cpu);
   return status;
 }
 
 void LoadGenerator::StartConnects() {
   if (share_.connect_rate <= 0) {
-    while (next_to_connect_ < connections_.size() && !finishing_) {
-      connections_[next_to_connect_++]->Connect();
-    }
+    while (next_to_connect_ < connections_.size() && !finishing_) FirstConnect();
     return;
   }
   // Paced: a 1 ms tick (or one per connect, if slower) opens whatever the rate allows by now.
@@ -131,12 +132,27 @@ void LoadGenerator::ConnectTick() {
   const double elapsed_seconds = (reactor::MonotonicNanos() - start_nanos_) / 1e9;
   const size_t due = std::min<size_t>(
       connections_.size(), static_cast<size_t>(elapsed_seconds * share_.connect_rate) + 1);
-  while (next_to_connect_ < due && !finishing_) connections_[next_to_connect_++]->Connect();
+  while (next_to_connect_ < due && !finishing_) FirstConnect();
+}
+
+void LoadGenerator::FirstConnect() {
+  ClientConnection* connection = connections_[next_to_connect_++].get();
+  if (connection->Connect()) ++stats_.ledger.initial_connects;
+}
+
+void LoadGenerator::Reconnect(ClientConnection* connection) {
+  // Booked when the connection was lost; by now the run may be ending. Connect() refuses any
+  // state but kClosed, so a reconnect is counted only where a connect really starts.
+  if (finishing_) return;
+  if (connection->Connect()) ++stats_.ledger.reconnects;
 }
 
 void LoadGenerator::SendDue(ClientConnection* connection, int64_t now) {
+  // A wake-up booked before the connection was lost (or while it reconnects) finds it gone:
+  // its owed requests wait for the reconnect, which sends them at once.
+  if (connection->state() != ClientConnection::State::kConnected) return;
   const int64_t wake = connection->QueueDue(now);
-  if (!connection->Flush()) return;  // lost: its reconnect starts a new schedule
+  if (!connection->Flush()) return;  // lost
   if (wake != 0) WakeAt(connection, wake);
 }
 
@@ -189,6 +205,7 @@ void LoadGenerator::SweepTimeouts() {
 }
 
 void LoadGenerator::SecondTick() {
+  if (finishing_) return;  // the last, partial second is reported after the run
   ++second_;
   if (progress_ != nullptr) {
     progress_->Report(second_, interval_.responses, interval_.errors, connected_count_,
@@ -216,14 +233,15 @@ void LoadGenerator::OnConnected(ClientConnection* connection) {
 
 void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connected) {
   if (was_connected) --connected_count_;
-  if (finishing_) return;
+  // Its booked wake-up, if any, is void: the heap entry no longer matches.
+  if (!wake_at_.empty()) wake_at_[connection->index()] = std::numeric_limits<int64_t>::max();
+  if (finishing_) {
+    if (ending_counted_ && --ending_open_ == 0) EndLoop();
+    return;
+  }
   if (connection->closed_politely()) {
     // Not a failure: reopen at once, but outside the connection's own handler.
-    loop_->Defer([this, connection] {
-      if (finishing_) return;
-      ++stats_.ledger.reconnects;
-      connection->Connect();
-    });
+    loop_->Defer([this, connection] { Reconnect(connection); });
     return;
   }
   if (options_.reconnect) {
@@ -233,11 +251,7 @@ void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connec
     const absl::Duration backoff =
         std::min(options_.reconnect_backoff_max,
                  options_.reconnect_backoff_min * (1 << std::min(failures, 20)));
-    loop_->RunAfter(backoff, [this, connection] {
-      if (finishing_) return;
-      ++stats_.ledger.reconnects;
-      connection->Connect();
-    });
+    loop_->RunAfter(backoff, [this, connection] { Reconnect(connection); });
     return;
   }
   ++dead_count_;
@@ -263,8 +277,44 @@ void LoadGenerator::CheckFinished() {
 
 void LoadGenerator::Finish() {
   if (finishing_) return;
+  end_nanos_ = reactor::MonotonicNanos();
+  if (share_.rate > 0) {
+    // What is due by the end goes now: a wake-up a few microseconds late must not leave a
+    // request owed that was meant for the last instant of the run.
+    for (auto& connection : connections_) SendDue(connection.get(), end_nanos_);
+  }
   finishing_ = true;
-  if (loop_ != nullptr) loop_->Stop();
+  if (rate_timer_ != 0) {
+    loop_->Cancel(rate_timer_);
+    rate_timer_ = 0;
+  }
+  // Nothing new is sent from here. Replies in flight are waited for (--drain), then each
+  // connection shuts down its sending side and reads to the server's EOF (--close_wait): FIN on
+  // both sides, never a reset because of bytes left unread.
+  for (auto& connection : connections_) connection->BeginEnd(end_nanos_);
+  ending_open_ = 0;
+  for (auto& connection : connections_) {
+    const ClientConnection::State state = connection->state();
+    if (state == ClientConnection::State::kDraining || state == ClientConnection::State::kClosing) {
+      ++ending_open_;
+    }
+  }
+  ending_counted_ = true;
+  if (ending_open_ == 0) {
+    EndLoop();
+    return;
+  }
+  const absl::Duration drain = std::min(options_.drain, options_.timeout);
+  loop_->RunAfter(drain, [this] {
+    for (auto& connection : connections_) connection->EndDrain();
+    loop_->RunAfter(options_.close_wait, [this] { EndLoop(); });
+  });
+}
+
+void LoadGenerator::EndLoop() {
+  if (ending_) return;
+  ending_ = true;
+  loop_->Stop();
 }
 
 }  // namespace client

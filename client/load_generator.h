@@ -51,6 +51,10 @@ class LoadGenerator : public ConnectionHost {
  private:
   void StartConnects();
   void ConnectTick();
+  // The first connect of the next connection in order (counted as initial).
+  void FirstConnect();
+  // A lost connection's booked reconnect (counted only if a connect starts).
+  void Reconnect(ClientConnection* connection);
   // Fixed rate: queues and flushes what `connection` owes by `now`, and books its next wake-up.
   void SendDue(ClientConnection* connection, int64_t now);
   // Fixed rate: one one-shot timer, armed for the earliest booked wake-up: requests leave at
@@ -60,8 +64,10 @@ class LoadGenerator : public ConnectionHost {
   void OnRateTimer();
   void SweepTimeouts();
   void SecondTick();
-  // Stops sending and ends the loop; the connections are closed after Run() returns.
+  // Ends the measured run: stops sending, then drains and closes every connection (bounded by
+  // --drain and --close_wait) before the loop ends.
   void Finish();
+  void EndLoop();
   void CheckFinished();
 
   const ClientOptions& options_;
@@ -76,7 +82,12 @@ class LoadGenerator : public ConnectionHost {
   std::vector<std::unique_ptr<ClientConnection>> connections_;
 
   int64_t start_nanos_ = 0;
-  bool finishing_ = false;
+  int64_t end_nanos_ = 0;   // when Finish() ended the measured run
+  bool finishing_ = false;  // Finish() has run: draining and closing
+  bool ending_ = false;     // the loop is told to stop
+  // Connections still draining or closing, once Finish() has counted them.
+  size_t ending_open_ = 0;
+  bool ending_counted_ = false;
   bool measuring_ = false;      // past the warm-up
   size_t next_to_connect_ = 0;  // connection index of the next first connect
   uint64_t measured_sent_ = 0;  // for the --requests quota

@@ -13,6 +13,7 @@
 #include "client/codec_factory.h"
 #include "client/load_generator.h"
 #include "client/progress_reporter.h"
+#include "client/source_address_plan.h"
 
 namespace client {
 namespace {
@@ -33,6 +34,11 @@ std::map<std::string, std::string> ConfigOf(const ClientOptions& o) {
   c["message_bytes"] = absl::StrCat(o.message_bytes);
   c["pipeline"] = absl::StrCat(o.pipeline);
   c["rate"] = absl::StrCat(o.rate);
+  c["max_in_flight"] = absl::StrCat(o.max_in_flight);
+  c["drain"] = DurationText(o.drain);
+  c["close_wait"] = DurationText(o.close_wait);
+  c["max_error_ratio"] = absl::StrCat(o.max_error_ratio);
+  c["rate_tolerance"] = absl::StrCat(o.rate_tolerance);
   c["connect_rate"] = absl::StrCat(o.connect_rate);
   c["connect_timeout"] = DurationText(o.connect_timeout);
   c["timeout"] = DurationText(o.timeout);
@@ -56,9 +62,13 @@ uint64_t RaiseFdLimit() {
   return limit.rlim_cur;
 }
 
-absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomic<bool>* stop,
+absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::atomic<bool>* stop,
                                   std::FILE* progress_out) {
-  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  if (absl::Status s = requested.Validate(); !s.ok()) return s;
+  auto plan = PlanSourceAddresses(requested, EphemeralPortCount());
+  if (!plan.ok()) return plan.status();
+  ClientOptions options = requested;
+  options.source_addresses = plan->addresses;
   std::vector<std::unique_ptr<RequestCodec>> codecs;
   ProgressReporter progress(options.threads, progress_out);
   std::vector<std::unique_ptr<LoadGenerator>> generators;
@@ -89,12 +99,19 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& options, const std::atomi
 
   RunReport report;
   report.config = ConfigOf(options);
+  if (!plan->explanation.empty()) {
+    report.config["source_addresses"] =
+        absl::StrCat(options.source_addresses.size(), " (automatic)");
+    report.notes.push_back(plan->explanation);
+  }
   for (int t = 0; t < options.threads; ++t) {
     if (!results[t].ok()) return results[t];
     report.stats.Merge(generators[t]->stats());
   }
   report.series = progress.TakeSeries();
   report.quota_mode = options.requests > 0;
+  report.max_error_ratio = options.max_error_ratio;
+  report.rate_tolerance = options.rate_tolerance;
   report.request_quota_met = options.requests > 0 && report.stats.ledger.in_flight_at_end == 0 &&
                              report.stats.ledger.sent >= options.requests;
   return report;

@@ -33,15 +33,30 @@ struct LoadStats {
   LatencyHistogram corrected;
   LatencyHistogram uncorrected;
   LatencyHistogram connect;  // connect() to the first EPOLLOUT with SO_ERROR clear
+  // Fixed rate: actual minus intended send time of each measured request: the client's own
+  // lateness (a busy thread, a late timer), which the corrected latency includes.
+  LatencyHistogram send_lag;
+  // Requests that were never answered (timed out and never answered late, lost with their
+  // connection, unanswered or unsent at the end) are in the corrected histogram as lower bounds
+  // of their latency: the time from when they were meant to go to when the client stopped
+  // waiting. Percentiles at or above the smallest bound may be bounds themselves ("≥").
+  uint64_t lower_bounds = 0;
+  int64_t lower_bound_min_nanos = INT64_MAX;
 
   // Within the measured window (after the warm-up). Responses include late ones (answers to
   // requests already counted as timed out): the latency histograms hold one value for each.
   uint64_t measured_responses = 0;
+  uint64_t measured_sent = 0;  // requests that went out in the measured window
+  double target_rate = 0;      // fixed rate: requests/s asked for (0: closed loop)
+  // Fixed rate: times a connection had a request due but --max_in_flight in flight already.
+  uint64_t in_flight_cap_hits = 0;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
   int64_t measured_nanos = 0;
 
   uint64_t open_at_end = 0;
+  // Connections that never completed a connect in the whole run.
+  uint64_t never_connected = 0;
   // Of those, connections that had at least one verified (ok) response.
   uint64_t open_verified_at_end = 0;
   std::vector<ThreadCpu> cpu;  // one per thread

@@ -3,8 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -16,10 +18,14 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/client_options.h"
+#include "client/hgrm_writer.h"
+#include "client/html_report.h"
 #include "client/load_run.h"
 #include "client/run_report.h"
 #include "reactor/event_loop.h"
@@ -33,6 +39,20 @@ ABSL_FLAG(uint64_t, requests, 0, "stop after this many measured requests instead
 ABSL_FLAG(absl::Duration, warmup, absl::ZeroDuration(), "run this long before measuring");
 ABSL_FLAG(uint64_t, message_bytes, 64, "echo message / RESP ECHO payload size in bytes");
 ABSL_FLAG(int, pipeline, 1, "requests in flight per connection (closed loop)");
+ABSL_FLAG(int, max_in_flight, 4096,
+          "--rate: the most requests one connection may have in flight (an open loop sends when "
+          "a request is due, whatever is in flight; reaching this cap is reported)");
+ABSL_FLAG(absl::Duration, drain, absl::Seconds(1),
+          "at the end, wait up to min(this, --timeout) for replies in flight");
+ABSL_FLAG(absl::Duration, close_wait, absl::Milliseconds(200),
+          "at the end, after shutting down the sending side, wait up to this for the server's "
+          "EOF");
+ABSL_FLAG(double, max_error_ratio, 0,
+          "exit non-zero when error replies, timeouts, lost and unanswered or owed requests "
+          "exceed this fraction of the requests");
+ABSL_FLAG(double, rate_tolerance, 0.01,
+          "--rate: exit non-zero when the achieved send rate is more than this fraction below "
+          "the target");
 ABSL_FLAG(std::string, rate, "0",
           "fixed total request rate, e.g. 5000/s (open loop, latency from intended send time); "
           "0 = closed loop");
@@ -52,6 +72,16 @@ ABSL_FLAG(std::string, path, "/", "--protocol=http: the path to GET");
 ABSL_FLAG(std::string, host, "", "--protocol=http: the Host header (default: the target)");
 ABSL_FLAG(bool, progress, true, "print a progress line each second on stderr");
 ABSL_FLAG(std::string, json, "", "also write the results as JSON to this file");
+ABSL_FLAG(std::string, hgrm, "",
+          "also write the corrected latency distribution to this file in HdrHistogram's .hgrm "
+          "percentile text format (values in milliseconds), for HdrHistogram's plotter");
+ABSL_FLAG(std::string, hgrm_uncorrected, "",
+          "the same for the uncorrected latencies (from the actual send time)");
+ABSL_FLAG(std::string, html, "",
+          "also write a self-contained HTML report (charts of latency by percentile and over "
+          "time, requests/s, errors, connect latency; the ledger, configuration and CPU)");
+ABSL_FLAG(std::string, labels, "",
+          "client report: the runs' names in the HTML, comma-separated (default: file names)");
 
 namespace client {
 namespace {
@@ -89,6 +119,11 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   o.warmup = absl::GetFlag(FLAGS_warmup);
   o.message_bytes = absl::GetFlag(FLAGS_message_bytes);
   o.pipeline = absl::GetFlag(FLAGS_pipeline);
+  o.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  o.drain = absl::GetFlag(FLAGS_drain);
+  o.close_wait = absl::GetFlag(FLAGS_close_wait);
+  o.max_error_ratio = absl::GetFlag(FLAGS_max_error_ratio);
+  o.rate_tolerance = absl::GetFlag(FLAGS_rate_tolerance);
   auto rate = ParseRate(absl::GetFlag(FLAGS_rate));
   if (!rate.ok())
     return absl::InvalidArgumentError(absl::StrCat("--rate: ", rate.status().message()));
@@ -120,6 +155,65 @@ absl::StatusOr<ClientOptions> OptionsFromFlags() {
   }
   if (absl::Status s = o.Validate(); !s.ok()) return s;
   return o;
+}
+
+// The files a run or a merge can write, each named by its flag and made from the report.
+struct OutputFile {
+  const char* flag;
+  const absl::Flag<std::string>* path;
+  std::string (*content)(const RunReport& report);
+};
+const OutputFile kOutputFiles[] = {
+    {"json", &FLAGS_json, [](const RunReport& r) { return r.ToJson(); }},
+    {"hgrm", &FLAGS_hgrm, [](const RunReport& r) { return FormatHgrm(r.stats.corrected); }},
+    {"hgrm_uncorrected", &FLAGS_hgrm_uncorrected,
+     [](const RunReport& r) { return FormatHgrm(r.stats.uncorrected); }},
+    {"html", &FLAGS_html,
+     [](const RunReport& r) {
+       const auto target = r.config.find("target");
+       std::string label = target == r.config.end() ? "run" : target->second;
+       if (r.merged_runs > 1) label = absl::StrCat(r.merged_runs, " runs merged");
+       return FormatHtmlReport({{label, &r}});
+     }},
+};
+
+// Checked before a run, so that a mistyped directory is reported before the run, not after it.
+bool OutputPathsWritable() {
+  bool writable = true;
+  for (const OutputFile& o : kOutputFiles) {
+    const std::string path = absl::GetFlag(*o.path);
+    if (path.empty()) continue;
+    const size_t slash = path.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const bool ok = access(path.c_str(), F_OK) == 0 ? access(path.c_str(), W_OK) == 0
+                                                    : access(dir.c_str(), W_OK | X_OK) == 0;
+    if (!ok) {
+      std::fprintf(stderr, "--%s: cannot write %s: %s\n", o.flag, path.c_str(),
+                   std::strerror(errno));
+      writable = false;
+    }
+  }
+  return writable;
+}
+
+// Writes every file the output flags name. False, after saying which, when one cannot be
+// written; the others are still written.
+bool WriteOutputFiles(const RunReport& report) {
+  bool all_written = true;
+  for (const OutputFile& o : kOutputFiles) {
+    const std::string path = absl::GetFlag(*o.path);
+    if (path.empty()) continue;
+    std::ofstream out(path);
+    out << o.content(report);
+    out.close();
+    if (!out.good()) {
+      std::fprintf(stderr, "--%s: cannot write %s: %s\n", o.flag, path.c_str(),
+                   std::strerror(errno));
+      all_written = false;
+    }
+  }
+  return all_written;
 }
 
 int RunLoadCommand(const ClientOptions& options) {
@@ -164,59 +258,94 @@ int RunLoadCommand(const ClientOptions& options) {
   }
   std::fputs(report->FormatSummary().c_str(), stdout);
   const Verdict verdict = report->Evaluate();
-  if (!options.json_path.empty()) {
-    std::ofstream out(options.json_path);
-    out << report->ToJson();
-    if (!out.good()) {
-      std::fprintf(stderr, "--json: cannot write %s\n", options.json_path.c_str());
-      return kExitSetupFailed;
-    }
-  }
+  if (!WriteOutputFiles(*report)) return kExitSetupFailed;
   std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
   return verdict.exit_code;
 }
 
+absl::StatusOr<RunReport> ReadReportFile(const char* path) {
+  std::ifstream in(path);
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto report = RunReport::FromJson(text.str());
+  if (!report.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", report.status().message()));
+  return report;
+}
+
 int RunMerge(const std::vector<char*>& args) {
   if (args.size() < 3) {
-    std::fprintf(stderr, "usage: client merge A.json B.json ... [--json=OUT]\n");
+    std::fprintf(stderr,
+                 "usage: client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
+                 "[--hgrm_uncorrected=OUT] [--html=OUT]\n");
     return kExitBadFlags;
   }
+  if (!OutputPathsWritable()) return kExitBadFlags;
   RunReport merged;
-  bool first = true;
   for (size_t i = 2; i < args.size(); ++i) {
-    std::ifstream in(args[i]);
-    if (!in) {
-      std::fprintf(stderr, "merge: cannot read %s\n", args[i]);
-      return kExitBadFlags;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto report = RunReport::FromJson(text.str());
+    auto report = ReadReportFile(args[i]);
     if (!report.ok()) {
-      std::fprintf(stderr, "merge: %s: %s\n", args[i],
-                   std::string(report.status().message()).c_str());
+      std::fprintf(stderr, "merge: %s\n", std::string(report.status().message()).c_str());
       return kExitBadFlags;
     }
-    if (first) {
+    if (i == 2) {
       merged = *std::move(report);
-      first = false;
     } else {
       merged.Merge(*report);
     }
   }
   std::fputs(merged.FormatSummary().c_str(), stdout);
-  const std::string json_path = absl::GetFlag(FLAGS_json);
-  if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    out << merged.ToJson();
-    if (!out.good()) {
-      std::fprintf(stderr, "--json: cannot write %s\n", json_path.c_str());
-      return kExitSetupFailed;
-    }
-  }
+  if (!WriteOutputFiles(merged)) return kExitSetupFailed;
   const Verdict verdict = merged.Evaluate();
   std::printf("\n  result: %s (exit %d)\n", verdict.reason.c_str(), verdict.exit_code);
   return verdict.exit_code;
+}
+
+// `client report A.json B.json ... --html=OUT`: the runs side by side in one HTML report.
+int RunReportCommand(const std::vector<char*>& args) {
+  const std::string html_path = absl::GetFlag(FLAGS_html);
+  if (args.size() < 3 || html_path.empty()) {
+    std::fprintf(stderr, "usage: client report A.json B.json ... --html=OUT [--labels=A,B,...]\n");
+    return kExitBadFlags;
+  }
+  std::vector<std::string> labels;
+  if (!absl::GetFlag(FLAGS_labels).empty()) {
+    labels = absl::StrSplit(absl::GetFlag(FLAGS_labels), ',');
+    if (labels.size() != args.size() - 2) {
+      std::fprintf(stderr, "--labels: %zu names for %zu files\n", labels.size(), args.size() - 2);
+      return kExitBadFlags;
+    }
+  }
+  if (!OutputPathsWritable()) return kExitBadFlags;
+  std::vector<RunReport> reports;
+  for (size_t i = 2; i < args.size(); ++i) {
+    auto report = ReadReportFile(args[i]);
+    if (!report.ok()) {
+      std::fprintf(stderr, "report: %s\n", std::string(report.status().message()).c_str());
+      return kExitBadFlags;
+    }
+    reports.push_back(*std::move(report));
+    if (labels.size() < reports.size()) {
+      // The file's name without its directory and .json.
+      std::string name = args[i];
+      name = name.substr(name.rfind('/') + 1);
+      if (absl::EndsWith(name, ".json")) name.resize(name.size() - 5);
+      labels.push_back(name);
+    }
+  }
+  std::vector<LabelledRun> runs;
+  for (size_t i = 0; i < reports.size(); ++i) runs.push_back({labels[i], &reports[i]});
+  std::ofstream out(html_path);
+  out << FormatHtmlReport(runs);
+  out.close();
+  if (!out.good()) {
+    std::fprintf(stderr, "--html: cannot write %s: %s\n", html_path.c_str(), std::strerror(errno));
+    return kExitSetupFailed;
+  }
+  std::printf("wrote %s: %zu runs\n", html_path.c_str(), runs.size());
+  return kExitOk;
 }
 
 }  // namespace
@@ -225,9 +354,12 @@ int RunMerge(const std::vector<char*>& args) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "load client: client --target=HOST:PORT [--connections=N] [--duration=10s|--requests=N] "
-      "...\n       or:  client merge A.json B.json ... [--json=OUT]");
+      "...\n       or:  client merge A.json B.json ... [--json=OUT] [--hgrm=OUT] "
+      "[--hgrm_uncorrected=OUT] [--html=OUT]\n       or:  client report A.json B.json ... "
+      "--html=OUT [--labels=A,B,...]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() >= 2 && std::string(args[1]) == "merge") return client::RunMerge(args);
+  if (args.size() >= 2 && std::string(args[1]) == "report") return client::RunReportCommand(args);
   if (args.size() > 1) {
     std::fprintf(stderr, "unexpected argument '%s' (flags are --name=value)\n", args[1]);
     return client::kExitBadFlags;
@@ -237,5 +369,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(options.status().message()).c_str());
     return client::kExitBadFlags;
   }
+  if (!client::OutputPathsWritable()) return client::kExitBadFlags;
   return client::RunLoadCommand(*options);
 }

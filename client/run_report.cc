@@ -2,6 +2,7 @@
 #include "client/run_report.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -19,28 +20,55 @@ std::string ConfigValue(const std::map<std::string, std::string>& config, const 
   return it == config.end() ? "" : it->second;
 }
 
-void AppendLatencyRow(std::string* out, std::string_view label, const LatencyHistogram& h) {
-  absl::StrAppendFormat(out, "    %-12s %9s %9s %9s %9s %9s %9s %9s %9s %11d\n",
-                        absl::string_view(label.data(), label.size()), FormatNanos(h.Mean()),
-                        FormatNanos(h.StdDev()), FormatNanos(h.ValueAtPercentile(50)),
-                        FormatNanos(h.ValueAtPercentile(90)), FormatNanos(h.ValueAtPercentile(99)),
-                        FormatNanos(h.ValueAtPercentile(99.9)),
-                        FormatNanos(h.ValueAtPercentile(99.99)), FormatNanos(h.max()), h.count());
+// A percentile cell: "≥" marks a value that lower bounds (requests never answered) reach, so it
+// may itself be a bound rather than a measured latency.
+std::string Cell(int64_t value, int64_t bound_min) {
+  const std::string text = FormatNanos(value);
+  return value >= bound_min ? absl::StrCat("≥", text) : text;
+}
+
+void AppendLatencyRow(std::string* out, std::string_view label, const LatencyHistogram& h,
+                      int64_t bound_min = INT64_MAX) {
+  // "≥" is two columns of bytes but one on screen: pad by what the eye sees.
+  auto pad = [](const std::string& cell) {
+    const size_t shown = cell.rfind("≥", 0) == 0 ? cell.size() - 2 : cell.size();
+    return std::string(shown < 9 ? 9 - shown : 0, ' ') + cell;
+  };
+  absl::StrAppendFormat(
+      out, "    %-12s %s %s %s %s %s %s %s %s %11d\n",
+      absl::string_view(label.data(), label.size()), pad(FormatNanos(h.Mean())),
+      pad(FormatNanos(h.StdDev())), pad(Cell(h.ValueAtPercentile(50), bound_min)),
+      pad(Cell(h.ValueAtPercentile(90), bound_min)), pad(Cell(h.ValueAtPercentile(99), bound_min)),
+      pad(Cell(h.ValueAtPercentile(99.9), bound_min)),
+      pad(Cell(h.ValueAtPercentile(99.99), bound_min)), pad(Cell(h.max(), bound_min)), h.count());
 }
 
 }  // namespace
 
+uint64_t RunReport::FailedRequests() const {
+  const Ledger& l = stats.ledger;
+  return l.error_replies + l.timed_out + l.reset + l.eof + l.in_flight_at_end + l.owed_unsent;
+}
+
+double RunReport::AchievedRate() const {
+  return stats.measured_nanos > 0 ? stats.measured_sent / (stats.measured_nanos / 1e9) : 0;
+}
+
 Verdict RunReport::Evaluate() const {
   const Ledger& l = stats.ledger;
+  if (!l.Balanced()) return {kExitUnbalanced, "the ledger does not balance (a client bug)"};
   if (l.connected == 0) {
     return {kExitNoConnection,
             absl::StrCat("no connection could be made (", l.connect_failed_total(),
                          " attempts failed; see the causes above)")};
   }
+  if (!stats.limit_notes.empty()) {
+    return {kExitLimit, absl::StrCat("a limit stopped connections: ", *stats.limit_notes.begin(),
+                                     " (see LIMIT: above)")};
+  }
   if (l.mismatched > 0) {
     return {kExitMismatch, absl::StrCat(l.mismatched, " responses did not match their request")};
   }
-  if (!l.Balanced()) return {kExitUnbalanced, "the ledger does not balance (a client bug)"};
   if (l.ok == 0) {
     // A run in which every answer was an error (a wrong path, a refused command) measured
     // nothing worth reporting as a success.
@@ -49,11 +77,34 @@ Verdict RunReport::Evaluate() const {
                                                  " answers were errors (see errors by message)")
                                   : std::string("no request was answered")};
   }
+  if (stats.never_connected > 0) {
+    return {kExitNotAllConnected,
+            absl::StrCat(stats.never_connected, " of the requested connections never connected (",
+                         l.connect_failed_total(), " connect attempts failed)")};
+  }
   if (stats.open_at_end == 0 && !request_quota_met) {
     return {kExitAllConnectionsLost,
             absl::StrCat("every connection was lost (closed by the server ", l.closed_by_peer,
                          ", reset ", l.reset_by_peer, ", closed on a malformed reply ",
                          l.closed_malformed, ")")};
+  }
+  if (stats.target_rate > 0 && AchievedRate() < stats.target_rate * (1 - rate_tolerance)) {
+    return {kExitRateShortfall,
+            absl::StrFormat("achieved %.0f requests/s of the %.0f/s asked for (%.1f%% short, "
+                            "above --rate_tolerance=%g)",
+                            AchievedRate(), stats.target_rate,
+                            100 * (1 - AchievedRate() / stats.target_rate), rate_tolerance)};
+  }
+  const uint64_t failed = FailedRequests();
+  const uint64_t requests = l.sent + l.owed_unsent;
+  if (failed > 0 && failed > max_error_ratio * requests) {
+    return {kExitErrors,
+            absl::StrFormat("%d of %d requests failed (%.3g%%, above --max_error_ratio=%g): error "
+                            "replies %d, timed out %d, lost %d, unanswered at end %d, owed "
+                            "unsent %d",
+                            failed, requests, 100.0 * failed / std::max<uint64_t>(requests, 1),
+                            max_error_ratio, l.error_replies, l.timed_out, l.reset + l.eof,
+                            l.in_flight_at_end, l.owed_unsent)};
   }
   return {kExitOk, "ok"};
 }
@@ -82,12 +133,64 @@ std::string RunReport::FormatSummary() const {
                         seconds > 0 ? stats.bytes_received / kMiB / seconds : 0);
   absl::StrAppendFormat(&out, "\n  latency      %9s %9s %9s %9s %9s %9s %9s %9s %11s\n", "mean",
                         "stdev", "p50", "p90", "p99", "p99.9", "p99.99", "max", "count");
-  AppendLatencyRow(&out, "corrected", stats.corrected);
-  AppendLatencyRow(&out, "uncorrected", stats.uncorrected);
+  const int64_t bound_min = stats.lower_bounds > 0 ? stats.lower_bound_min_nanos : INT64_MAX;
+  const bool fixed_rate = stats.target_rate > 0;
+  if (fixed_rate) {
+    AppendLatencyRow(&out, "corrected", stats.corrected, bound_min);
+    AppendLatencyRow(&out, "uncorrected", stats.uncorrected, bound_min);
+    AppendLatencyRow(&out, "send lag", stats.send_lag);
+  } else {
+    // In a closed loop a request is sent when it is meant to be, so correcting for coordinated
+    // omission changes nothing: one row, named for what it is not.
+    AppendLatencyRow(&out, "closed loop", stats.corrected, bound_min);
+  }
   AppendLatencyRow(&out, "connect", stats.connect);
+  if (!fixed_rate) {
+    absl::StrAppend(&out,
+                    "    (closed loop: latency from the actual send, not corrected for "
+                    "coordinated omission; use --rate for that)\n");
+  }
+  if (stats.lower_bounds > 0) {
+    absl::StrAppendFormat(&out,
+                          "    (%d requests never answered are counted from their intended send "
+                          "to when the client stopped waiting: values marked ≥ may be such lower "
+                          "bounds)\n",
+                          stats.lower_bounds);
+  }
   if (stats.corrected.overflow_count() > 0) {
     absl::StrAppendFormat(&out, "    (%d latencies above the histogram's range, counted at max)\n",
                           stats.corrected.overflow_count());
+  }
+  if (fixed_rate) {
+    const double achieved = AchievedRate();
+    absl::StrAppendFormat(&out, "\n  rate         target %.0f/s, achieved %.0f/s (%.1f%%)\n",
+                          stats.target_rate, achieved, 100 * achieved / stats.target_rate);
+    if (achieved < stats.target_rate * (1 - rate_tolerance)) {
+      absl::StrAppendFormat(&out,
+                            "  WARNING: the achieved rate is %.1f%% below the target (tolerance "
+                            "%g%%)\n",
+                            100 * (1 - achieved / stats.target_rate), 100 * rate_tolerance);
+    }
+    // One connection's interval: how far apart its own requests are meant to go.
+    int64_t connections = 0;
+    if (absl::SimpleAtoi(ConfigValue(config, "connections"), &connections) && connections > 0) {
+      const double interval_nanos = 1e9 * connections / stats.target_rate;
+      const int64_t lag_p99 = stats.send_lag.ValueAtPercentile(99);
+      if (stats.send_lag.count() > 0 && lag_p99 > interval_nanos) {
+        absl::StrAppendFormat(&out,
+                              "  WARNING: the client sent late: send lag p99 %s exceeds one "
+                              "interval (%s per connection); the corrected latency includes the "
+                              "client's own lateness\n",
+                              FormatNanos(lag_p99),
+                              FormatNanos(static_cast<int64_t>(interval_nanos)));
+      }
+    }
+    if (stats.in_flight_cap_hits > 0) {
+      absl::StrAppendFormat(&out,
+                            "  WARNING: --max_in_flight was reached %d times: requests waited for "
+                            "a free slot (their wait is in the corrected latency)\n",
+                            stats.in_flight_cap_hits);
+    }
   }
   absl::StrAppendFormat(&out, "\n  connections open at end %d, of which with verified replies %d\n",
                         stats.open_at_end, stats.open_verified_at_end);
@@ -110,6 +213,7 @@ std::string RunReport::FormatSummary() const {
       absl::StrAppendFormat(&out, " other %d", stats.status_classes[0]);
     absl::StrAppend(&out, "\n");
   }
+  for (const std::string& note : notes) absl::StrAppend(&out, "  note: ", note, "\n");
   for (const std::string& note : stats.limit_notes) {
     absl::StrAppend(&out, "  LIMIT: ", note, "\n");
   }

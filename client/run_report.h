@@ -13,7 +13,8 @@
 
 namespace client {
 
-// Exit statuses, each with one cause.
+// Exit statuses, each with one cause (the README lists them). When several apply, the first in
+// RunReport::Evaluate's order is given.
 enum ExitCode {
   kExitOk = 0,
   kExitBadFlags = 1,
@@ -23,6 +24,10 @@ enum ExitCode {
   kExitUnbalanced = 5,
   kExitNoResponses = 6,
   kExitSetupFailed = 7,
+  kExitNotAllConnected = 8,  // some requested connection never connected
+  kExitErrors = 9,           // errors above --max_error_ratio
+  kExitRateShortfall = 10,   // achieved rate below --rate by more than --rate_tolerance
+  kExitLimit = 11,           // a limit the client cannot lift stopped connections (LIMIT:)
 };
 
 struct Verdict {
@@ -35,13 +40,25 @@ struct RunReport {
   std::map<std::string, std::string> config;
   LoadStats stats;
   std::vector<SeriesPoint> series;
+  // Choices the client made for the run and why (e.g. automatic source addresses), printed with
+  // the summary.
+  std::vector<std::string> notes;
   int merged_runs = 1;
   // Set when the run had an end condition (--requests) that it met.
   bool request_quota_met = false;
   bool quota_mode = false;
+  // The thresholds the verdict applies (from the flags; a merge keeps the first run's).
+  double max_error_ratio = 0;
+  double rate_tolerance = 0.01;
 
-  // Exit 0 only when requests completed, nothing mismatched and the ledger balances.
+  // Exit 0 only when every requested connection connected, nothing mismatched, errors and the
+  // rate shortfall are within their limits, no limit stopped the client and the ledger balances.
   Verdict Evaluate() const;
+  // Requests that did not succeed: error replies, timeouts, lost with their connection, and
+  // unanswered or never sent (owed) at the end.
+  uint64_t FailedRequests() const;
+  // Fixed rate: requests sent per second in the measured window.
+  double AchievedRate() const;
   std::string FormatSummary() const;
   std::string ToJson() const;
   static absl::StatusOr<RunReport> FromJson(std::string_view json);

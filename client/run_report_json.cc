@@ -1,7 +1,10 @@
 // RunReport's JSON form, built and read with nlohmann::json. Histograms are stored bucket by
 // bucket, so a merge of files is exact. Schema 2 differs from schema 1 in one place: a
 // histogram's "sum" is a decimal string, because a sum of nanoseconds can pass 2^64 and JSON
-// numbers stop being exact there. Schema 1 documents are still read (for `client merge`).
+// numbers stop being exact there. Schema 3 adds the ledger's origins, lives and schedule counts
+// (the ledger is written and read by walking kLedgerFields), the rate, the lower bounds and the
+// send lag. Schema 1 and 2 documents are still read (for `client merge`); their ledgers are
+// checked by the identities they can satisfy.
 #include <cmath>
 #include <string>
 
@@ -15,7 +18,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr char kSchema[] = "reactor-load-client/2";
+constexpr char kSchema[] = "reactor-load-client/3";
+constexpr char kSchemaV2[] = "reactor-load-client/2";
 constexpr char kSchemaV1[] = "reactor-load-client/1";
 
 std::string Uint128Text(absl::uint128 v) {
@@ -56,52 +60,30 @@ Json PercentilesJson(const LatencyHistogram& h) {
 }
 
 Json LedgerJson(const Ledger& l) {
+  Json j = Json::object();
+  for (const LedgerField& field : kLedgerFields) j[std::string(field.name)] = l.*field.member;
   Json connect_failed = Json::object();
   for (int i = 0; i < kConnectFailureCount; ++i) {
     connect_failed[std::string(ConnectFailureName(static_cast<ConnectFailure>(i)))] =
         l.connect_failed[i];
   }
-  return Json{{"attempted", l.attempted},
-              {"connected", l.connected},
-              {"connect_failed", std::move(connect_failed)},
-              {"connecting_at_end", l.connecting_at_end},
-              {"closed_by_peer", l.closed_by_peer},
-              {"reset_by_peer", l.reset_by_peer},
-              {"closed_malformed", l.closed_malformed},
-              {"reconnects", l.reconnects},
-              {"sent", l.sent},
-              {"ok", l.ok},
-              {"error_replies", l.error_replies},
-              {"mismatched", l.mismatched},
-              {"reset", l.reset},
-              {"eof", l.eof},
-              {"timed_out", l.timed_out},
-              {"in_flight_at_end", l.in_flight_at_end},
-              {"late", l.late},
-              {"balanced", l.Balanced()}};
+  j["connect_failed"] = std::move(connect_failed);
+  j["balanced"] = l.Balanced();
+  return j;
 }
 
-void ReadLedger(const Json& j, Ledger& l) {
-  l.attempted = j.at("attempted").get<uint64_t>();
-  l.connected = j.at("connected").get<uint64_t>();
+// `current`: a schema 3 document, which must have every field; older ones lack the newer fields
+// (read as 0) and are marked version 1.
+void ReadLedger(const Json& j, bool current, Ledger& l) {
+  for (const LedgerField& field : kLedgerFields) {
+    const std::string name(field.name);
+    l.*field.member = current ? j.at(name).get<uint64_t>() : j.value(name, uint64_t{0});
+  }
   for (int i = 0; i < kConnectFailureCount; ++i) {
     const std::string name(ConnectFailureName(static_cast<ConnectFailure>(i)));
     l.connect_failed[i] = j.at("connect_failed").at(name).get<uint64_t>();
   }
-  l.connecting_at_end = j.at("connecting_at_end").get<uint64_t>();
-  l.closed_by_peer = j.at("closed_by_peer").get<uint64_t>();
-  l.reset_by_peer = j.at("reset_by_peer").get<uint64_t>();
-  l.closed_malformed = j.at("closed_malformed").get<uint64_t>();
-  l.reconnects = j.at("reconnects").get<uint64_t>();
-  l.sent = j.at("sent").get<uint64_t>();
-  l.ok = j.at("ok").get<uint64_t>();
-  l.error_replies = j.at("error_replies").get<uint64_t>();
-  l.mismatched = j.at("mismatched").get<uint64_t>();
-  l.reset = j.at("reset").get<uint64_t>();
-  l.eof = j.at("eof").get<uint64_t>();
-  l.timed_out = j.at("timed_out").get<uint64_t>();
-  l.in_flight_at_end = j.at("in_flight_at_end").get<uint64_t>();
-  l.late = j.at("late").get<uint64_t>();
+  l.version = current ? 2 : 1;
 }
 
 std::string StatusClassName(size_t i) { return i == 0 ? "other" : absl::StrCat(i, "xx"); }
@@ -156,12 +138,20 @@ absl::Status LoadHistogram(const Json& j, LatencyHistogram& into) {
 // turns that into a Status, so nothing past this file sees an exception.
 absl::StatusOr<RunReport> ReadReport(const Json& d) {
   const std::string schema = d.at("schema").get<std::string>();
-  if (schema != kSchema && schema != kSchemaV1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("schema \"", schema, "\" is not ", kSchema, " (or ", kSchemaV1, ")"));
+  if (schema != kSchema && schema != kSchemaV2 && schema != kSchemaV1) {
+    return absl::InvalidArgumentError(absl::StrCat("schema \"", schema, "\" is not ", kSchema,
+                                                   " (or ", kSchemaV2, ", ", kSchemaV1, ")"));
   }
+  const bool current = schema == kSchema;
   RunReport r;
   for (const auto& [key, value] : d.at("config").items()) r.config[key] = value.get<std::string>();
+  // The thresholds the run was judged by (absent before schema 3: the defaults).
+  if (auto it = r.config.find("max_error_ratio"); it != r.config.end()) {
+    (void)absl::SimpleAtod(it->second, &r.max_error_ratio);
+  }
+  if (auto it = r.config.find("rate_tolerance"); it != r.config.end()) {
+    (void)absl::SimpleAtod(it->second, &r.rate_tolerance);
+  }
   r.merged_runs = d.at("merged_runs").get<int>();
   r.request_quota_met = d.at("request_quota_met").get<bool>();
   LoadStats& s = r.stats;
@@ -172,11 +162,24 @@ absl::StatusOr<RunReport> ReadReport(const Json& d) {
   s.bytes_received = t.at("bytes_received").get<uint64_t>();
   s.open_at_end = t.at("open_connections_at_end").get<uint64_t>();
   s.open_verified_at_end = t.at("open_verified_at_end").get<uint64_t>();
-  ReadLedger(d.at("ledger"), s.ledger);
+  ReadLedger(d.at("ledger"), current, s.ledger);
+  if (current) {
+    const Json& rate = d.at("rate");
+    s.target_rate = rate.at("target_per_second").get<double>();
+    s.measured_sent = rate.at("measured_sent").get<uint64_t>();
+    s.in_flight_cap_hits = rate.at("in_flight_cap_hits").get<uint64_t>();
+    s.never_connected = t.at("never_connected").get<uint64_t>();
+    s.lower_bounds = d.at("lower_bounds").at("count").get<uint64_t>();
+    if (s.lower_bounds > 0)
+      s.lower_bound_min_nanos = d.at("lower_bounds").at("min_ns").get<int64_t>();
+  }
   const Json& h = d.at("histograms");
   if (absl::Status st = LoadHistogram(h.at("corrected"), s.corrected); !st.ok()) return st;
   if (absl::Status st = LoadHistogram(h.at("uncorrected"), s.uncorrected); !st.ok()) return st;
   if (absl::Status st = LoadHistogram(h.at("connect"), s.connect); !st.ok()) return st;
+  if (current) {
+    if (absl::Status st = LoadHistogram(h.at("send_lag"), s.send_lag); !st.ok()) return st;
+  }
   for (const Json& p : d.at("series")) {
     SeriesPoint point;
     point.second = p.at("second").get<int>();
@@ -245,16 +248,26 @@ std::string RunReport::ToJson() const {
         {"mib_per_second_received",
          seconds > 0 ? Rounded(s.bytes_received / 1048576.0 / seconds, 1e3) : 0},
         {"open_connections_at_end", s.open_at_end},
-        {"open_verified_at_end", s.open_verified_at_end}}},
+        {"open_verified_at_end", s.open_verified_at_end},
+        {"never_connected", s.never_connected}}},
       {"ledger", LedgerJson(s.ledger)},
+      {"rate",
+       {{"target_per_second", s.target_rate},
+        {"achieved_per_second", Rounded(AchievedRate(), 10)},
+        {"measured_sent", s.measured_sent},
+        {"in_flight_cap_hits", s.in_flight_cap_hits}}},
+      {"lower_bounds",
+       {{"count", s.lower_bounds}, {"min_ns", s.lower_bounds > 0 ? s.lower_bound_min_nanos : 0}}},
       {"latency",
        {{"corrected", PercentilesJson(s.corrected)},
         {"uncorrected", PercentilesJson(s.uncorrected)},
-        {"connect", PercentilesJson(s.connect)}}},
+        {"connect", PercentilesJson(s.connect)},
+        {"send_lag", PercentilesJson(s.send_lag)}}},
       {"histograms",
        {{"corrected", HistogramJson(s.corrected.ToSnapshot())},
         {"uncorrected", HistogramJson(s.uncorrected.ToSnapshot())},
-        {"connect", HistogramJson(s.connect.ToSnapshot())}}},
+        {"connect", HistogramJson(s.connect.ToSnapshot())},
+        {"send_lag", HistogramJson(s.send_lag.ToSnapshot())}}},
       {"series", std::move(series)},
       {"cpu", std::move(cpu)},
       {"errors_by_detail", s.errors_by_detail},

@@ -1,6 +1,7 @@
 // RespRequestParser: Redis-compatible RESP2 request parsing (see resp_request_parser.h).
 #include "protocol/resp_request_parser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -23,6 +24,18 @@ void RespRequestParser::Reset() {
   pos_ = 0;
   args_left_ = -1;
   bulk_length_ = -1;
+}
+
+void RespRequestParser::ReleaseArguments() {
+  // swap with an empty vector: shrink_to_fit is only a request.
+  if (pieces_.capacity() > kRetainedArguments) std::vector<Piece>().swap(pieces_);
+  if (argv_.capacity() > kRetainedArguments) std::vector<std::string_view>().swap(argv_);
+  // decoded_ holds at most one inline line (max_inline_bytes); error_ one short message.
+}
+
+size_t RespRequestParser::memory_bytes() const {
+  return pieces_.capacity() * sizeof(Piece) + argv_.capacity() * sizeof(std::string_view) +
+         decoded_.capacity() + error_.capacity();
 }
 
 RespRequestParser::Result RespRequestParser::Parse(std::string_view input) {
@@ -176,6 +189,7 @@ RespRequestParser::Result RespRequestParser::ParseMultibulk(std::string_view inp
     if (*count <= 0) return Complete(input, pos_);
     args_left_ = *count;
     pieces_.clear();
+    pieces_.reserve(std::min<size_t>(static_cast<size_t>(*count), kRetainedArguments));
   }
 
   while (args_left_ > 0) {
@@ -215,6 +229,7 @@ RespRequestParser::Result RespRequestParser::Complete(std::string_view input, si
   const bool inline_request = mode_ == Mode::kInline;
   argv_.clear();
   if (inline_request || args_left_ == 0) {
+    argv_.reserve(pieces_.size());
     for (const Piece& piece : pieces_) {
       const std::string_view source = piece.decoded ? std::string_view(decoded_) : input;
       argv_.push_back(source.substr(piece.begin, piece.length));

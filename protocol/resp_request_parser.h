@@ -73,6 +73,20 @@ class RespRequestParser {
   // Forgets a partly parsed request (e.g. when the input it belonged to is thrown away).
   void Reset();
 
+  // Done with the last request's argv: gives back what a request with many arguments made the
+  // parser hold (as Redis frees argv after each command), keeping enough for ordinary ones.
+  // Invalidates the last Result's argv. Call once the request has been executed.
+  void ReleaseArguments();
+
+  // Bytes of memory the parser holds for arguments and error text: what a connection costs
+  // beyond its buffers.
+  size_t memory_bytes() const;
+
+  // Argument slots kept between requests, and the most preallocated for a "*<count>" before
+  // its arguments have arrived (Redis's cap): a client announcing a million arguments gets
+  // memory only as fast as it sends them.
+  static constexpr size_t kRetainedArguments = 1024;
+
  private:
   enum class Mode { kStart, kInline, kMultibulk };
 

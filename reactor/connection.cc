@@ -45,7 +45,7 @@ absl::Status Connection::Start() {
 void Connection::OnEvents(uint32_t events) {
   if (lingering_) {
     DiscardUntilPeerCloses();
-    return;
+    return;  // nothing is buffered while lingering
   }
   if (reading_ && !input_finished_ && !paused_for_output_ &&
       (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
@@ -59,6 +59,21 @@ void Connection::OnEvents(uint32_t events) {
   // the socket is finished, and leaving it open would wake the loop forever.
   if (fd_ >= 0 && (events & (EPOLLERR | EPOLLHUP))) {
     Close((events & EPOLLERR) ? CloseReason::kReset : CloseReason::kPeerClosed);
+  }
+  CountBuffered();
+}
+
+void Connection::CountBuffered() {
+  // Once per event, not per buffer operation: in the steady state both sizes stay 0 and this is
+  // two compares.
+  ServerStats* stats = context_->stats;
+  if (input_.size() != counted_input_) {
+    stats->input_buffered_bytes += input_.size() - counted_input_;  // wraps down: see Counter
+    counted_input_ = input_.size();
+  }
+  if (output_.size() != counted_output_) {
+    stats->output_buffered_bytes += output_.size() - counted_output_;
+    counted_output_ = output_.size();
   }
 }
 
@@ -126,11 +141,13 @@ void Connection::ProcessInput(Buffer& input) {
     input_.ReleaseIfEmpty();
   }
   paused_for_output_ = result.paused_for_output && !result.close_after_output;
-  // The request deadline runs while an incomplete request waits for its bytes, not while
-  // complete ones wait for their turn behind our own output.
+  // The request deadline is per request: it runs while an incomplete request waits for its
+  // bytes, restarts when a request completes and the tail of the next one remains (a pipelining
+  // client's writes need not end on request boundaries), and does not run while complete
+  // requests wait for their turn behind our own output.
   if (input_.empty() || paused_for_output_) {
     partial_since_nanos_ = 0;
-  } else if (partial_since_nanos_ == 0) {
+  } else if (partial_since_nanos_ == 0 || result.consumed > 0) {
     partial_since_nanos_ = context_->loop->now_nanos();
   }
   if (result.close_after_output || (draining_ && input_.empty())) input_finished_ = true;
@@ -191,8 +208,10 @@ void Connection::UpdateInterest() {
   if (reading_ && output_.size() > context_->options.high_water_bytes) {
     reading_ = false;
     ++context_->stats->read_pauses;
+    partial_since_nanos_ = 0;  // a tail cannot grow while we do not read: no request deadline
   } else if (!reading_ && output_.size() <= context_->options.low_water_bytes) {
     reading_ = true;
+    if (!input_.empty()) partial_since_nanos_ = context_->loop->now_nanos();
   }
   uint32_t events = 0;
   if (reading_ && !input_finished_ && !paused_for_output_) events |= EPOLLIN | EPOLLRDHUP;
@@ -275,13 +294,17 @@ void Connection::Close(CloseReason reason) {
       ++stats->connections_timed_out;
       break;
     case CloseReason::kProtocol:
+      ++stats->connections_closed_by_protocol;
+      break;
     case CloseReason::kServerClosing:
+      ++stats->connections_closed_at_shutdown;
       break;
   }
   input_.Clear();
   input_.ReleaseIfEmpty();
   output_.Clear();
   output_.ReleaseIfEmpty();
+  CountBuffered();
   observer_->OnConnectionClosed(this, closed_fd, reason);
 }
 

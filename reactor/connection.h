@@ -100,8 +100,10 @@ class Connection : public EventHandler {
   bool idle() const { return output_.empty() && input_.empty(); }
   size_t pending_output_bytes() const { return output_.size(); }
   size_t buffered_input_bytes() const { return input_.size(); }
-  // Bytes of memory this connection's own buffers hold (0 when idle).
-  size_t buffer_capacity() const { return input_.capacity() + output_.capacity(); }
+  // Bytes of memory this connection holds: its own buffers and its session's state (0 when idle).
+  size_t buffer_capacity() const {
+    return input_.capacity() + output_.capacity() + (session_ ? session_->memory_bytes() : 0);
+  }
   int64_t last_activity_nanos() const { return last_activity_nanos_; }
   // When the incomplete request now buffered began to wait for its bytes; 0 if there is none.
   int64_t partial_request_since_nanos() const { return partial_since_nanos_; }
@@ -124,6 +126,8 @@ class Connection : public EventHandler {
   void CloseGracefully(CloseReason reason);
   // While lingering: reads and drops input until the peer's EOF.
   void DiscardUntilPeerCloses();
+  // Brings the server's buffered-bytes gauges up to date with this connection's buffers.
+  void CountBuffered();
 
   ConnectionContext* const context_;
   int fd_;
@@ -142,6 +146,8 @@ class Connection : public EventHandler {
   int64_t last_activity_nanos_ = 0;
   int64_t partial_since_nanos_ = 0;
   int64_t send_progress_nanos_ = 0;
+  size_t counted_input_ = 0;  // input_.size() as the gauges last counted it
+  size_t counted_output_ = 0;
 };
 
 }  // namespace reactor

@@ -21,6 +21,18 @@ int64_t MonotonicNanos() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
+int64_t DeadlineAfter(int64_t start_nanos, int64_t delay_nanos) {
+  if (delay_nanos <= 0) return start_nanos;
+  if (start_nanos > 0 && delay_nanos >= kNeverNanos - start_nanos) return kNeverNanos;
+  return start_nanos + delay_nanos;
+}
+
+int64_t DeadlineAfter(int64_t start_nanos, absl::Duration delay) {
+  // ToInt64Nanoseconds saturates: InfiniteDuration() and anything beyond ~292 years give
+  // INT64_MAX, which the sum above turns into kNeverNanos.
+  return DeadlineAfter(start_nanos, absl::ToInt64Nanoseconds(delay));
+}
+
 namespace {
 
 // epoll's 64-bit user data carries the fd and its registration generation.
@@ -168,14 +180,14 @@ TimerId EventLoop::RunAfter(absl::Duration delay, absl::AnyInvocable<void()> cal
 
 TimerId EventLoop::RunEvery(absl::Duration interval, absl::AnyInvocable<void()> callback) {
   const int64_t nanos = std::max<int64_t>(1, absl::ToInt64Nanoseconds(interval));
-  return AddTimer(nanos, nanos, std::move(callback));
+  return AddTimer(nanos, nanos, std::move(callback));  // INT64_MAX: saturates to never
 }
 
 TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
                             absl::AnyInvocable<void()> callback) {
   // Measured from the present, not from the start of the iteration, so a timer set late in a
   // long iteration is not early.
-  const int64_t deadline = MonotonicNanos() + std::max<int64_t>(0, delay_nanos);
+  const int64_t deadline = DeadlineAfter(MonotonicNanos(), delay_nanos);
   const TimerId id = next_timer_id_++;
   timers_.emplace(TimerKey{deadline, id}, Timer{std::move(callback), interval_nanos});
   timer_deadlines_.emplace(id, deadline);
@@ -259,6 +271,9 @@ absl::Status EventLoop::Run() {
     Dispatch(ready);
     RunExpiredTimers();
     RunDeferredTasks();
+    if (iteration_observer_ != nullptr) {
+      iteration_observer_->OnIteration(ready, MonotonicNanos() - now_nanos_);
+    }
   }
   stop_requested_.store(false, std::memory_order_relaxed);  // Run() may be entered again
   RunDeferredTasks();
@@ -270,7 +285,7 @@ int EventLoop::Wait() {
   int64_t timeout_nanos = -1;
   if (!deferred_.empty()) {
     timeout_nanos = 0;
-  } else if (!timers_.empty()) {
+  } else if (!timers_.empty() && timers_.begin()->first.first != kNeverNanos) {
     timeout_nanos = std::max<int64_t>(0, timers_.begin()->first.first - MonotonicNanos());
   }
   int n;
@@ -325,9 +340,10 @@ void EventLoop::RunExpiredTimers() {
     running_timer_ = 0;
 
     if (timer.interval_nanos > 0 && !running_timer_cancelled_) {
-      int64_t next = node.key().first + timer.interval_nanos;
+      int64_t next = DeadlineAfter(node.key().first, timer.interval_nanos);
       if (next <= now) {  // behind schedule: skip the missed ticks rather than burst
-        next += ((now - next) / timer.interval_nanos + 1) * timer.interval_nanos;
+        next =
+            DeadlineAfter(next, ((now - next) / timer.interval_nanos + 1) * timer.interval_nanos);
       }
       node.key() = TimerKey{next, id};
       timers_.insert(std::move(node));

@@ -37,8 +37,28 @@ class EventHandler {
 
 using TimerId = uint64_t;
 
+// Told at the end of every iteration of EventLoop::Run: how many events it dispatched and how
+// long it worked, from epoll_wait's return until it is about to wait again (timers and deferred
+// tasks included). What a loop-lag metric is made of.
+class IterationObserver {
+ public:
+  virtual void OnIteration(int events, int64_t busy_nanos) = 0;
+
+ protected:
+  ~IterationObserver() = default;
+};
+
 // Monotonic nanoseconds (CLOCK_MONOTONIC): the loop's unit of time.
 int64_t MonotonicNanos();
+
+// A deadline that never comes: what an infinite (or overflowing) duration is measured to.
+inline constexpr int64_t kNeverNanos = INT64_MAX;
+
+// `start + delay` in nanoseconds, saturating at kNeverNanos: absl::InfiniteDuration() (and any
+// delay too long to represent) means never, not an overflow into the past. Negative delays count
+// as zero. Every deadline in the reactor is computed here.
+int64_t DeadlineAfter(int64_t start_nanos, absl::Duration delay);
+int64_t DeadlineAfter(int64_t start_nanos, int64_t delay_nanos);
 
 // A level-triggered epoll loop for one thread.
 //
@@ -77,10 +97,12 @@ class EventLoop {
   uint32_t InterestOf(int fd) const;
 
   // Calls `callback` once, `delay` from now. Timers fire in deadline order; equal deadlines fire
-  // in the order they were set.
+  // in the order they were set. An infinite delay never fires (the timer is kept until
+  // cancelled).
   TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
   // Calls `callback` every `interval`, the first time one interval from now. The schedule does not
   // drift: each deadline is the previous one plus `interval`, skipping ticks that are already past.
+  // An infinite interval never fires.
   TimerId RunEvery(absl::Duration interval, absl::AnyInvocable<void()> callback);
   // Cancels a pending timer (a timer may cancel itself from its own callback). Returns false if
   // it had already fired (one-shot) or was cancelled.
@@ -115,6 +137,10 @@ class EventLoop {
   uint64_t iterations() const { return iterations_; }
   // epoll_wait calls interrupted by a signal (EINTR), which the loop retries.
   uint64_t interrupted_waits() const { return interrupted_waits_; }
+
+  // Installs the one observer of iterations (null: none). With one, each iteration costs one
+  // more clock read.
+  void set_iteration_observer(IterationObserver* observer) { iteration_observer_ = observer; }
 
  private:
   struct Registration {
@@ -166,6 +192,7 @@ class EventLoop {
   int64_t now_nanos_ = 0;
   uint64_t iterations_ = 0;
   uint64_t interrupted_waits_ = 0;
+  IterationObserver* iteration_observer_ = nullptr;
   bool use_epoll_pwait2_ = true;
 };
 

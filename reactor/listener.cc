@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "logging/rate_limited_log.h"
 
 namespace reactor {
 namespace {
@@ -20,7 +21,8 @@ int OpenSpareFd() { return open("/dev/null", O_RDONLY | O_CLOEXEC); }
 
 absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
                                                            const ListenerOptions& options,
-                                                           AcceptCallback on_accept) {
+                                                           AcceptCallback on_accept,
+                                                           ListenerStats* stats) {
   absl::StatusOr<SocketAddress> addr = SocketAddress::FromHostPort(options.host, options.port);
   if (!addr.ok()) return addr.status();
   if (options.backlog <= 0) return absl::InvalidArgumentError("backlog must be positive");
@@ -28,7 +30,7 @@ absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
   const int fd = socket(addr->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
   // Owned by the listener from here on, so every early return below closes it.
-  std::unique_ptr<Listener> listener(new Listener(loop, options, fd, std::move(on_accept)));
+  std::unique_ptr<Listener> listener(new Listener(loop, options, fd, std::move(on_accept), stats));
 
   const int one = 1;
   // Restarting the server must not wait out TIME_WAIT on the port.
@@ -56,12 +58,13 @@ absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
 }
 
 Listener::Listener(EventLoop* loop, const ListenerOptions& options, int fd,
-                   AcceptCallback on_accept)
+                   AcceptCallback on_accept, ListenerStats* stats)
     : loop_(loop),
       options_(options),
       fd_(fd),
       spare_fd_(OpenSpareFd()),
-      on_accept_(std::move(on_accept)) {}
+      on_accept_(std::move(on_accept)),
+      stats_(stats != nullptr ? stats : &own_stats_) {}
 
 Listener::~Listener() { Close(); }
 
@@ -86,7 +89,7 @@ void Listener::OnEvents(uint32_t events) {
     int err = 0;
     socklen_t len = sizeof err;
     (void)getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);  // clears a pending error
-    ++stats_.accept_errors;
+    ++stats_->accept_errors;
     PauseAccepting();
     return;
   }
@@ -96,7 +99,7 @@ void Listener::OnEvents(uint32_t events) {
     const int conn =
         accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (conn >= 0) {
-      ++stats_.accepted;
+      ++stats_->accepted;
       const int one = 1;
       // Replies are written whole; Nagle would only hold back the tail of a reply for an ACK.
       // Failure only costs latency, and the connection is still good.
@@ -117,7 +120,7 @@ void Listener::OnEvents(uint32_t events) {
         continue;
       default:
         // ECONNABORTED, EPROTO, EPERM (firewall): that one connection failed, not the listener.
-        ++stats_.accept_errors;
+        ++stats_->accept_errors;
         continue;
     }
   }
@@ -131,7 +134,13 @@ bool Listener::RecoverFromFdExhaustion() {
     const int accept_errno = errno;
     if (conn >= 0) {
       close(conn);
-      ++stats_.dropped_for_fds;
+      ++stats_->dropped_for_fds;
+      static logging::RateLimitedLog dropped(logging::Level::kWarning,
+                                             "connections refused for lack of fds");
+      dropped.Log([&] {
+        return absl::StrCat("refused a connection on ", address_.ToString(),
+                            ": out of file descriptors (accepted on the reserve fd and closed)");
+      });
     }
     spare_fd_ = OpenSpareFd();
     if (spare_fd_ >= 0) {
@@ -147,7 +156,13 @@ bool Listener::RecoverFromFdExhaustion() {
 
 void Listener::PauseAccepting() {
   if (resume_timer_ != 0 || fd_ < 0) return;
-  ++stats_.pauses;
+  ++stats_->pauses;
+  static logging::RateLimitedLog paused(logging::Level::kWarning, "accept pauses");
+  paused.Log([&] {
+    return absl::StrCat("accepting on ", address_.ToString(), " paused for ",
+                        absl::FormatDuration(options_.fd_exhaustion_backoff),
+                        ": no file descriptor left even for the reserve");
+  });
   // Removed, not just given an empty interest set: EPOLLHUP and EPOLLERR cannot be masked, and a
   // broken listening socket would keep waking the loop through the pause.
   loop_->Remove(fd_).IgnoreError();  // registered, so DEL cannot fail

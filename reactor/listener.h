@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "reactor/event_loop.h"
+#include "reactor/server_stats.h"
 #include "reactor/socket_address.h"
 
 namespace reactor {
@@ -27,13 +28,6 @@ struct ListenerOptions {
   absl::Duration fd_exhaustion_backoff = absl::Milliseconds(100);
 };
 
-struct ListenerStats {
-  uint64_t accepted = 0;
-  uint64_t dropped_for_fds = 0;  // accepted and closed at once because fds ran out (EMFILE)
-  uint64_t accept_errors = 0;    // ECONNABORTED, EPERM and the like: the peer's problem
-  uint64_t pauses = 0;           // times accepting was paused for fd_exhaustion_backoff
-};
-
 // Accepts connections on `loop` and hands each new socket (non-blocking, close-on-exec,
 // TCP_NODELAY) to the callback, which owns it from then on.
 //
@@ -48,12 +42,14 @@ class Listener : public EventHandler {
 
   static absl::StatusOr<std::unique_ptr<Listener>> Create(EventLoop* loop,
                                                           const ListenerOptions& options,
-                                                          AcceptCallback on_accept);
+                                                          AcceptCallback on_accept,
+                                                          ListenerStats* stats = nullptr);
   ~Listener();
 
   // The bound address, with the real port when the options asked for port 0.
   const SocketAddress& address() const { return address_; }
-  const ListenerStats& stats() const { return stats_; }
+  // Where it counts: the `stats` given to Create, or its own.
+  const ListenerStats& stats() const { return *stats_; }
   // The listening socket, or -1 once closed.
   int fd() const { return fd_; }
 
@@ -64,7 +60,8 @@ class Listener : public EventHandler {
   void OnEvents(uint32_t events) override;
 
  private:
-  Listener(EventLoop* loop, const ListenerOptions& options, int fd, AcceptCallback on_accept);
+  Listener(EventLoop* loop, const ListenerOptions& options, int fd, AcceptCallback on_accept,
+           ListenerStats* stats);
   // Handles EMFILE/ENFILE/ENOBUFS/ENOMEM by refusing one pending connection. Returns true to go
   // on accepting in this wakeup, false when the backlog is empty or accepting was paused.
   bool RecoverFromFdExhaustion();
@@ -77,7 +74,8 @@ class Listener : public EventHandler {
   SocketAddress address_;
   AcceptCallback on_accept_;
   TimerId resume_timer_ = 0;
-  ListenerStats stats_;
+  ListenerStats own_stats_;
+  ListenerStats* const stats_;
 };
 
 }  // namespace reactor

@@ -43,6 +43,10 @@ class Protocol {
   // The server is shutting down: the session should ask its peer to go away with its next reply
   // where the protocol has a way to say so (HTTP's `Connection: close`).
   virtual void OnDrain() {}
+
+  // Bytes of memory the session holds beyond the connection's buffers (a parser's argument
+  // vectors), so what the server reports as held per connection is the whole of it.
+  virtual size_t memory_bytes() const { return 0; }
 };
 
 // Makes sessions for a server, and words the refusal a connection gets when the server is full.

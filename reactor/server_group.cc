@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -24,6 +25,8 @@ absl::StatusOr<std::unique_ptr<ServerGroup>> ServerGroup::Create(int loops,
     absl::StatusOr<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
     if (!loop.ok()) return loop.status();
     member->loop = std::move(*loop);
+    member->health = std::make_unique<LoopHealthRecorder>(&member->stats);
+    member->loop->set_iteration_observer(member->health.get());
     ServerGroup* g = group.get();
     member->factory = make_factory(&member->stats, [g] { return g->TotalStats(); });
     member->server = std::make_unique<TcpServer>(member->loop.get(), options, member->factory.get(),
@@ -93,6 +96,21 @@ ServerStats ServerGroup::TotalStats() const {
   ServerStats total;
   for (const auto& member : members_) total.Add(member->stats);
   return total;
+}
+
+std::vector<ServerStats> ServerGroup::LoopStats() const {
+  std::vector<ServerStats> loops;
+  loops.reserve(members_.size());
+  for (const auto& member : members_) loops.push_back(member->stats);
+  return loops;
+}
+
+uint64_t ServerGroup::TakeLongestIterationNanos() {
+  uint64_t longest = 0;
+  for (auto& member : members_) {
+    longest = std::max(longest, member->stats.loop_longest_iteration_nanos.Take());
+  }
+  return longest;
 }
 
 ListenerStats ServerGroup::TotalListenerStats() const {

@@ -4,6 +4,7 @@
 #ifndef REACTOR_SERVER_GROUP_H_
 #define REACTOR_SERVER_GROUP_H_
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "reactor/event_loop.h"
 #include "reactor/listener.h"
+#include "reactor/loop_health.h"
 #include "reactor/protocol.h"
 #include "reactor/server_stats.h"
 #include "reactor/socket_address.h"
@@ -54,11 +56,20 @@ class ServerGroup {
   // returned).
   ServerStats TotalStats() const;
   ListenerStats TotalListenerStats() const;
+  // Each loop's counters, in loop order; callable from any thread.
+  std::vector<ServerStats> LoopStats() const;
+  // The longest iteration of any loop since the last call, in nanoseconds.
+  uint64_t TakeLongestIterationNanos();
+
+  // Loop 0, which runs on the thread that calls Run(): where process-wide work (a metrics
+  // listener, a stats timer) belongs. Set it up before Run().
+  EventLoop* main_loop() const { return members_.front()->loop.get(); }
 
  private:
   struct Member {
     std::unique_ptr<EventLoop> loop;
     ServerStats stats;
+    std::unique_ptr<LoopHealthRecorder> health;
     std::unique_ptr<ProtocolFactory> factory;
     std::unique_ptr<TcpServer> server;
   };

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "logging/rate_limited_log.h"
+
 namespace reactor {
 
 TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolFactory* factory,
@@ -32,7 +35,8 @@ TcpServer::~TcpServer() {
 
 absl::Status TcpServer::Start() {
   absl::StatusOr<std::unique_ptr<Listener>> listener = Listener::Create(
-      loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); });
+      loop_, options_.listener, [this](int fd, const SocketAddress& peer) { OnAccept(fd, peer); },
+      &stats_->listener);
   if (!listener.ok()) return listener.status();
   listener_ = std::move(*listener);
   stats_->start_nanos = MonotonicNanos();
@@ -45,7 +49,7 @@ absl::Status TcpServer::Start() {
     // A sweep, as Redis's clientsCron does, instead of timers per connection: resetting a timer
     // on every request would cost more than scanning all connections a few times a second.
     const absl::Duration period =
-        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 4));
+        std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 10));
     sweep_timer_ = loop_->RunEvery(period, [this] { ExpireConnections(); });
   }
   return absl::OkStatus();
@@ -55,6 +59,12 @@ void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   if (!Admit()) {
     // Counted first, so that anyone told "full" finds the refusal already counted.
     ++stats_->connections_rejected;
+    static logging::RateLimitedLog refusals(logging::Level::kWarning,
+                                            "connections refused at max_connections");
+    refusals.Log([&] {
+      return absl::StrCat("refused a connection from ", peer.ToString(), ": max_connections (",
+                          options_.max_connections, ") reached");
+    });
     // Refuse before allocating anything, in the protocol's own words so the client can tell
     // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
     const std::string_view message = factory_->RejectionMessage();
@@ -119,12 +129,28 @@ void TcpServer::ExpireConnections() {
     if (connection == nullptr || connection->closed()) continue;
     const int64_t partial_since = connection->partial_request_since_nanos();
     const int64_t stalled_since = connection->output_stalled_since_nanos();
+    // One rate-limited log per kind: a sweep may close thousands at once.
+    static logging::RateLimitedLog idle_log(logging::Level::kInfo, "idle timeouts");
+    static logging::RateLimitedLog request_log(logging::Level::kInfo, "request timeouts");
+    static logging::RateLimitedLog send_log(logging::Level::kInfo, "send timeouts");
     if (now - connection->last_activity_nanos() > idle) {
       ++stats_->timed_out_idle;
+      idle_log.Log([&] {
+        return absl::StrCat("closed a connection idle for more than ",
+                            absl::FormatDuration(options_.idle_timeout), " (idle_timeout)");
+      });
     } else if (partial_since != 0 && now - partial_since > request) {
       ++stats_->timed_out_request;
+      request_log.Log([&] {
+        return absl::StrCat("closed a connection whose request was incomplete after ",
+                            absl::FormatDuration(options_.request_timeout), " (request_timeout)");
+      });
     } else if (stalled_since != 0 && now - stalled_since > send) {
       ++stats_->timed_out_send;
+      send_log.Log([&] {
+        return absl::StrCat("closed a connection whose output made no progress for ",
+                            absl::FormatDuration(options_.send_timeout), " (send_timeout)");
+      });
     } else {
       continue;
     }

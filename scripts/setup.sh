@@ -8,6 +8,8 @@ packages=(
   clang libclang-rt-14-dev clang-format                           # fuzzing, formatting
   redis-server redis-tools nginx-light wrk nghttp2-client curl    # peers for tests and benches
   strace procps python3                                           # fault injection, tooling
+  prometheus                                                      # promtool, and a real scraper in tests
+  chromium                                                        # renders the HTML report in tests
 )
 
 missing=()

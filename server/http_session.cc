@@ -72,8 +72,9 @@ std::string_view HttpDateCache::Get() {
   return std::string_view(text_, length_);
 }
 
-HttpFactory::HttpFactory(const HttpOptions& options, std::function<time_t()> now)
-    : options_(options), date_(std::move(now)) {
+HttpFactory::HttpFactory(const HttpOptions& options, std::function<time_t()> now,
+                         reactor::ServerStats* stats)
+    : options_(options), stats_(stats != nullptr ? stats : &own_stats_), date_(std::move(now)) {
   ok_prefix_ = absl::StrCat("HTTP/1.1 200 OK\r\nServer: ", options_.server_name,
                             "\r\nContent-Type: ", options_.content_type,
                             "\r\nContent-Length: ", options_.body.size(), "\r\nDate: ");
@@ -141,6 +142,7 @@ reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Bu
     const protocol::HttpRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
+      factory_->CountProtocolError();
       factory_->AppendError(output, request.error_status);
       return reactor::ProtocolResult{input.size(), true};
     }
@@ -151,6 +153,7 @@ reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Bu
           .consumed = offset, .close_after_output = false, .paused_for_output = true};
     }
     offset += request.consumed;
+    factory_->CountRequest();
     // Draining: this response asks the client to go away, and is the last.
     const bool keep_alive = request.keep_alive && !draining_;
     if (request.method == HttpMethod::kGet || request.method == HttpMethod::kHead) {

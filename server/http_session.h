@@ -14,6 +14,7 @@
 #include "protocol/http_request_parser.h"
 #include "reactor/buffer.h"
 #include "reactor/protocol.h"
+#include "reactor/server_stats.h"
 
 namespace server {
 
@@ -72,13 +73,17 @@ class HttpSession : public reactor::Protocol {
 //   server::HttpFactory factory(options);
 class HttpFactory : public reactor::ProtocolFactory {
  public:
-  explicit HttpFactory(const HttpOptions& options, std::function<time_t()> now = nullptr);
+  // Requests and protocol errors are counted in `stats` (this loop's; null: the factory's own).
+  explicit HttpFactory(const HttpOptions& options, std::function<time_t()> now = nullptr,
+                       reactor::ServerStats* stats = nullptr);
 
   std::unique_ptr<reactor::Protocol> NewSession() override;
   // A 503 with Connection: close.
   std::string_view RejectionMessage() const override;
 
   const HttpOptions& options() const { return options_; }
+  void CountRequest() { ++stats_->requests_processed; }
+  void CountProtocolError() { ++stats_->protocol_errors; }
 
   // Appends the whole 200 response (`head`: without the body).
   void AppendOk(reactor::Buffer& output, bool head, bool keep_alive, int version_minor);
@@ -91,6 +96,8 @@ class HttpFactory : public reactor::ProtocolFactory {
   void AppendDate(reactor::Buffer& output);
 
   const HttpOptions options_;
+  reactor::ServerStats own_stats_;
+  reactor::ServerStats* const stats_;
   HttpDateCache date_;
   // "HTTP/1.1 200 OK\r\nServer: ...\r\nContent-Type: ...\r\nContent-Length: N\r\nDate: ",
   // built once: a response is this, the date, a Connection line if needed, and the body.

@@ -1,5 +1,6 @@
 // The server binary: parses flags, wires them to a TcpServer and a protocol, runs the loop, and
 // on SIGINT/SIGTERM drains gracefully and prints a summary.
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdint>
@@ -15,12 +16,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "logging/log.h"
+#include "logging/rate_limited_log.h"
 #include "reactor/event_loop.h"
+#include "reactor/fd_limit.h"
 #include "reactor/server_group.h"
 #include "reactor/socket_address.h"
 #include "server/echo_session.h"
 #include "server/http_session.h"
+#include "server/metrics_endpoint.h"
 #include "server/resp_session.h"
+#include "server/stats_line.h"
 
 ABSL_FLAG(std::string, bind, "127.0.0.1", "Numeric address to listen on (IPv4 or IPv6).");
 ABSL_FLAG(int, port, 6380, "TCP port, 0-65535; 0 picks a free one (printed at start).");
@@ -34,15 +40,16 @@ ABSL_FLAG(int64_t, max_connections, 10000,
           "error.");
 ABSL_FLAG(bool, reuseport, false, "Set SO_REUSEPORT, so several servers can share the port.");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::ZeroDuration(),
-          "Close connections idle this long (e.g. 30s); 0 never.");
+          "Close connections idle this long (e.g. 30s); 0 or inf never.");
 ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(60),
           "Close a connection whose request is still incomplete this long after it began, "
-          "however slowly its bytes trickle in (slowloris); 0 never.");
+          "however slowly its bytes trickle in (slowloris); 0 or inf never.");
 ABSL_FLAG(absl::Duration, send_timeout, absl::Seconds(60),
           "Close a connection whose pending output makes no progress for this long (the "
-          "client stopped reading); 0 never.");
+          "client stopped reading); 0 or inf never.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
-          "On SIGINT/SIGTERM, how long pending replies may take before connections are cut.");
+          "On SIGINT/SIGTERM, how long pending replies may take before connections are cut; "
+          "inf waits for them however long they take.");
 ABSL_FLAG(int64_t, max_bulk_bytes, 512LL << 20,
           "resp: largest bulk argument, 1 byte to 4 GiB (Redis's proto-max-bulk-len).");
 ABSL_FLAG(int64_t, max_request_bytes, 1LL << 30,
@@ -53,6 +60,14 @@ ABSL_FLAG(int64_t, http_body_bytes, -1,
           "http: answer GET with this many bytes of 'x' instead of --http_body, 0-1 GiB.");
 ABSL_FLAG(int64_t, high_water_bytes, 4 << 20,
           "Pending output above which a connection stops reading (backpressure), >= 4096.");
+ABSL_FLAG(absl::Duration, stats_interval, absl::ZeroDuration(),
+          "Print a stats line on stderr this often (e.g. 1s): open connections, rates, refusals, "
+          "errors, closes by cause, event-loop health. 0 never.");
+ABSL_FLAG(int, metrics_port, -1,
+          "Serve GET /metrics (Prometheus text format) on this port of --bind, from loop 0; 0 "
+          "picks a free one (printed at start as 'metrics on HOST:PORT'); -1 off.");
+ABSL_FLAG(std::string, log_level, "info",
+          "Least severe log line shown: debug, info, warning, error.");
 
 namespace {
 
@@ -86,7 +101,7 @@ std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
     }
     options.body = body_bytes >= 0 ? std::string(static_cast<size_t>(body_bytes), 'x')
                                    : absl::GetFlag(FLAGS_http_body);
-    return std::make_unique<server::HttpFactory>(options);
+    return std::make_unique<server::HttpFactory>(options, nullptr, loop_stats);
   }
   FlagError("protocol", "must be one of echo, resp, http (got '" + name + "')");
 }
@@ -136,6 +151,30 @@ int main(int argc, char** argv) {
   const int loops = absl::GetFlag(FLAGS_loops);
   if (loops < 1 || loops > 256) FlagError("loops", "must be 1-256");
 
+  logging::Level log_level;
+  if (!logging::ParseLevel(absl::GetFlag(FLAGS_log_level), &log_level)) {
+    FlagError("log_level", "must be one of debug, info, warning, error");
+  }
+  logging::SetMinLevel(log_level);
+  const absl::Duration stats_interval = absl::GetFlag(FLAGS_stats_interval);
+  if (stats_interval < absl::ZeroDuration()) FlagError("stats_interval", "must be >= 0");
+  const int metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  if (metrics_port < -1 || metrics_port > 65535) FlagError("metrics_port", "must be -1 or 0-65535");
+
+  // Every connection is an fd: a limit the process cannot honour would turn the excess into
+  // silent drops (accepted and closed for lack of fds) instead of the protocol's refusal.
+  absl::StatusOr<reactor::FdLimitPlan> fds =
+      reactor::ReconcileFdLimit(options.max_connections, loops);
+  if (!fds.ok()) FlagError("max_connections", std::string(fds.status().message()));
+  if (!fds->warning.empty()) logging::Log(logging::Level::kWarning, "server: %s", fds->warning);
+  options.max_connections = fds->max_connections;
+
+  // glibc raises its mmap threshold to the size of any large block freed, after which big
+  // buffers come from the heap and their memory stays with the process when freed. A fixed
+  // threshold keeps large blocks (a huge request's buffers) in their own mappings, so freeing
+  // them gives the memory back to the system.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+
   // Ignored as well as avoided with MSG_NOSIGNAL: a library or a future writev must not be able
   // to kill the process because a client went away.
   signal(SIGPIPE, SIG_IGN);
@@ -146,20 +185,49 @@ int main(int argc, char** argv) {
         return MakeProtocol(protocol, loop_stats, std::move(total));
       });
   if (!group.ok()) {
-    std::fprintf(stderr, "server: cannot listen on %s:%d: %s\n", options.listener.host.c_str(),
-                 port, group.status().ToString().c_str());
+    logging::Log(logging::Level::kError, "server: cannot listen on %s:%d: %s",
+                 options.listener.host, port, group.status().ToString());
     return 1;
   }
   // Scripts wait for this exact line to learn the port; flush so they see it at once.
   std::printf("listening on %s\n", (*group)->address().ToString().c_str());
   std::fflush(stdout);
 
-  absl::Status run = (*group)->Run([](int signo) {
-    std::fprintf(stderr, "server: %s: stopping (a second signal cuts the drain short)\n",
-                 strsignal(signo));
+  reactor::ServerGroup* server_group = group->get();
+  std::unique_ptr<server::MetricsEndpoint> metrics;
+  if (metrics_port >= 0) {
+    absl::StatusOr<std::unique_ptr<server::MetricsEndpoint>> endpoint =
+        server::MetricsEndpoint::Start(server_group, options.listener.host,
+                                       static_cast<uint16_t>(metrics_port), protocol);
+    if (!endpoint.ok()) {
+      logging::Log(logging::Level::kError, "server: --metrics_port: cannot listen on %s:%d: %s",
+                   options.listener.host, metrics_port, endpoint.status().ToString());
+      return 1;
+    }
+    metrics = std::move(*endpoint);
+    std::printf("metrics on %s\n", metrics->address().ToString().c_str());
+    std::fflush(stdout);
+  }
+  std::unique_ptr<server::StatsLineReporter> stats_line;
+  if (stats_interval > absl::ZeroDuration()) {
+    stats_line = std::make_unique<server::StatsLineReporter>(
+        server_group->main_loop(), stats_interval,
+        [server_group] { return server_group->TotalStats(); },
+        [server_group] { return server_group->TakeLongestIterationNanos(); });
+  }
+  logging::Log(logging::Level::kInfo, "server: serving %s on %s with %d loop(s)", protocol,
+               server_group->address().ToString(), loops);
+
+  absl::Status run = server_group->Run([](int signo) {
+    logging::Log(logging::Level::kInfo,
+                 "server: %s: stopping (a second signal cuts the drain short)", strsignal(signo));
   });
+  // Both live on loop 0, which has stopped: gone before the group and its loops.
+  stats_line.reset();
+  metrics.reset();
+  logging::RateLimitedLog::FlushAll();
   if (!run.ok()) {
-    std::fprintf(stderr, "server: event loop failed: %s\n", run.ToString().c_str());
+    logging::Log(logging::Level::kError, "server: event loop failed: %s", run.ToString());
     return 1;
   }
   const reactor::ServerStats stats = (*group)->TotalStats();
@@ -168,11 +236,12 @@ int main(int argc, char** argv) {
   absl::PrintF(
       "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
       "fds, %d reset by the client, %d closed on other errors, %d timed out: %d idle, %d "
-      "request, %d send) in %.1f s; %d bytes in, %d bytes out\n",
+      "request, %d send) in %.1f s; %d bytes in, %d bytes out; %d requests, %d protocol errors\n",
       stats.connections_accepted.value(), stats.connections_rejected.value(),
       accepts.dropped_for_fds, stats.connections_reset_by_peer.value(),
       stats.connections_closed_on_error.value(), stats.connections_timed_out.value(),
       stats.timed_out_idle.value(), stats.timed_out_request.value(), stats.timed_out_send.value(),
-      seconds, stats.bytes_in.value(), stats.bytes_out.value());
+      seconds, stats.bytes_in.value(), stats.bytes_out.value(), stats.requests_processed.value(),
+      stats.protocol_errors.value());
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "protocol/ascii.h"
 #include "reactor/event_loop.h"
+#include "server/stats_info.h"
 
 namespace server {
 namespace {
@@ -154,6 +155,7 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
     const protocol::RespRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
+      factory_->CountProtocolError();
       AppendError(output, absl::StrCat("ERR Protocol error: ", std::string(request.error)));
       return reactor::ProtocolResult{input.size(), true};
     }
@@ -165,10 +167,13 @@ reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Bu
     }
     offset += request.consumed;
     if (request.argv.empty()) continue;  // a blank line, *0 or *-1: Redis skips them
-    if (!Execute(request.argv, output)) return reactor::ProtocolResult{input.size(), true};
+    const bool keep_open = Execute(request.argv, output);
+    parser_.ReleaseArguments();
+    if (!keep_open) return reactor::ProtocolResult{input.size(), true};
   }
   // What is left is one incomplete request; Redis's client-max-query-buffer bounds it.
   if (input.size() - offset > factory_->options().max_request_bytes) {
+    factory_->CountProtocolError();
     AppendError(output, "ERR Protocol error: query buffer exceeds max_request_bytes");
     return reactor::ProtocolResult{input.size(), true};
   }
@@ -276,13 +281,16 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections) c
   bool server = false;
   bool clients = false;
   bool stats = false;
+  bool metrics = false;
   if (sections.empty()) {
-    server = clients = stats = true;
+    server = clients = stats = metrics = true;
   }
   for (std::string_view section : sections) {
     if (EqualsIgnoreCase(section, "all") || EqualsIgnoreCase(section, "everything") ||
         EqualsIgnoreCase(section, "default")) {
-      server = clients = stats = true;
+      server = clients = stats = metrics = true;
+    } else if (EqualsIgnoreCase(section, "metrics")) {
+      metrics = true;
     } else if (EqualsIgnoreCase(section, "server")) {
       server = true;
     } else if (EqualsIgnoreCase(section, "clients")) {
@@ -322,6 +330,11 @@ std::string RespFactory::InfoText(absl::Span<const std::string_view> sections) c
                     "rejected_connections:", s.connections_rejected.value(), "\r\n",
                     "timed_out_connections:", s.connections_timed_out.value(), "\r\n",
                     "read_pauses:", s.read_pauses.value(), "\r\n");
+  }
+  if (metrics) {
+    // The counters of /metrics, under their Prometheus names (see stats_info.h).
+    begin_section("Metrics");
+    AppendStatsInfo(s, text);
   }
   return text;
 }

@@ -35,6 +35,7 @@ class RespSession : public reactor::Protocol {
   explicit RespSession(RespFactory* factory);
 
   reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  size_t memory_bytes() const override { return parser_.memory_bytes(); }
 
  private:
   // Runs one command. Returns false if the connection must close after the reply (QUIT).
@@ -64,6 +65,7 @@ class RespFactory : public reactor::ProtocolFactory {
   const RespOptions& options() const { return options_; }
   uint64_t commands_processed() const { return loop_stats_->requests_processed; }
   void CountCommand() { ++loop_stats_->requests_processed; }
+  void CountProtocolError() { ++loop_stats_->protocol_errors; }
 
   // The INFO reply's text for `sections` (none: the default sections), as Redis formats it.
   std::string InfoText(absl::Span<const std::string_view> sections) const;

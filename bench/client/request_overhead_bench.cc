@@ -75,7 +75,7 @@ void BM_ClientConnectionRoundTrip(benchmark::State& state) {
   context.connect_timeout_nanos = 1'000'000'000;
   EchoCodec codec(64);
   const std::string_view request = codec.RequestFor(0);
-  ClientConnection connection(&context, 0, 0, request, codec.NewVerifier(request), nullptr, 1);
+  ClientConnection connection(&context, 0, 0, request, codec.NewVerifier(request), nullptr);
   connection.AdoptConnectedFdForTesting(fds[0]);
   char buf[256];
   connection.SendRequest(0);

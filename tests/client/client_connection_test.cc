@@ -3,6 +3,7 @@
 // connection holds.
 #include "client/client_connection.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ class ClientConnectionTest : public ::testing::Test {
     loop_ = *std::move(loop);
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds_), 0);
     options_.pipeline = 64;
+    context_.max_in_flight = 64;
     context_.loop = loop_.get();
     context_.options = &options_;
     context_.stats = &stats_;
@@ -78,7 +80,7 @@ TEST_F(ClientConnectionTest, PipelinedBatchGoesOutIntactThroughShortSends) {
   ASSERT_EQ(setsockopt(fds_[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
   EchoCodec codec(3000);
   const std::string_view request = codec.RequestFor(5);
-  ClientConnection connection(&context_, 0, 5, request, codec.NewVerifier(request), nullptr, 64);
+  ClientConnection connection(&context_, 0, 5, request, codec.NewVerifier(request), nullptr);
   connection.AdoptConnectedFdForTesting(fds_[0]);
   for (int i = 0; i < 64; ++i) connection.QueueRequest(0, 0);
   ASSERT_TRUE(connection.Flush());
@@ -106,7 +108,7 @@ TEST_F(ClientConnectionTest, PipelinedBatchGoesOutIntactThroughShortSends) {
 TEST_F(ClientConnectionTest, OnlyAPartialReplyHoldsInputMemory) {
   RespCodec codec("PING", 0);
   const std::string_view request = codec.RequestFor(0);
-  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr, 1);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr);
   connection.AdoptConnectedFdForTesting(fds_[0]);
   EXPECT_EQ(connection.input_capacity(), 0u);
   ASSERT_TRUE(connection.SendRequest(0));
@@ -123,6 +125,66 @@ TEST_F(ClientConnectionTest, OnlyAPartialReplyHoldsInputMemory) {
   EXPECT_EQ(stats_.ledger.ok, 1u);
   EXPECT_EQ(connection.input_capacity(), 0u);
   connection.CloseAtEnd();
+}
+
+TEST_F(ClientConnectionTest, NothingActsOnAConnectionThatIsGone) {
+  // A wake-up or a flush booked before the connection was lost must find it gone and do
+  // nothing: before, Flush() sent on fd -1 and lost the connection a second time (a second
+  // loss counted, a second reconnect booked, "connection lost: Bad file descriptor").
+  EchoCodec codec(16);
+  const std::string_view request = codec.RequestFor(0);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), nullptr);
+  connection.AdoptConnectedFdForTesting(fds_[0]);
+  ASSERT_TRUE(connection.SendRequest(0));
+  ASSERT_EQ(ReadFromClient(connection, request.size()), request);
+  close(fds_[1]);
+  fds_[1] = -1;
+  connection.OnEvents(EPOLLIN);
+  ASSERT_EQ(connection.state(), ClientConnection::State::kClosed);
+  EXPECT_EQ(host_.disconnects, 1);
+  EXPECT_EQ(stats_.ledger.closed_by_peer, 1u);
+  EXPECT_EQ(stats_.ledger.eof, 1u);
+  connection.QueueDue(INT64_MAX);
+  connection.Flush();
+  connection.OnEvents(EPOLLIN | EPOLLOUT);
+  connection.CheckTimeouts(INT64_MAX);
+  connection.CloseAtEnd();
+  EXPECT_EQ(host_.disconnects, 1);
+  EXPECT_EQ(stats_.ledger.closed_by_peer + stats_.ledger.reset_by_peer, 1u);
+  EXPECT_TRUE(stats_.errors_by_detail.empty());
+  // A reconnect is possible from here, and only from here.
+  EXPECT_EQ(connection.state(), ClientConnection::State::kClosed);
+}
+
+TEST_F(ClientConnectionTest, AnIpv6SourceIsBoundWithoutAPort) {
+  // Without IP_BIND_ADDRESS_NO_PORT, bind() picks a port before it knows the destination, and
+  // a source address runs out after one connection per ephemeral port in all. It was set only
+  // for IPv4.
+  const int listener = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) {
+    close(listener);
+    GTEST_SKIP() << "no IPv6 loopback";
+  }
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  options_.target = *reactor::SocketAddress::FromHostPort("::1", ntohs(address.sin6_port));
+  const reactor::SocketAddress source = *reactor::SocketAddress::FromHostPort("::1", 0);
+  EchoCodec codec(16);
+  const std::string_view request = codec.RequestFor(0);
+  ClientConnection connection(&context_, 0, 0, request, codec.NewVerifier(request), &source);
+  ASSERT_TRUE(connection.Connect());
+  ASSERT_NE(connection.state(), ClientConnection::State::kClosed) << stats_.errors_by_detail.size();
+  int value = 0;
+  socklen_t size = sizeof value;
+  ASSERT_EQ(getsockopt(connection.fd(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &value, &size), 0);
+  EXPECT_EQ(value, 1);
+  connection.CloseAtEnd();
+  close(listener);
 }
 
 }  // namespace

@@ -14,6 +14,12 @@ TEST(LedgerTest, BalancesOnlyWhenEveryAttemptAndRequestIsAccounted) {
   l.connected = 7;
   l.connect_failed[static_cast<int>(ConnectFailure::kRefused)] = 2;
   l.connecting_at_end = 1;
+  l.initial_connects = 8;
+  l.reconnects = 2;
+  l.closed_by_peer = 3;
+  l.reset_by_peer = 1;
+  l.closed_at_end = 2;
+  l.cut_at_end = 1;
   l.sent = 100;
   l.ok = 90;
   l.mismatched = 1;
@@ -28,16 +34,48 @@ TEST(LedgerTest, BalancesOnlyWhenEveryAttemptAndRequestIsAccounted) {
   EXPECT_NE(l.Format().find("[UNBALANCED]"), std::string::npos);
   --l.ok;
   ++l.attempted;
-  EXPECT_FALSE(l.ConnectionsBalance());
+  EXPECT_FALSE(l.AttemptsBalance());
+  EXPECT_FALSE(l.OriginsBalance());
+  --l.attempted;
+  ++l.closed_at_end;
+  EXPECT_FALSE(l.LivesBalance());
+  EXPECT_FALSE(l.Balanced());
+  --l.closed_at_end;
+  EXPECT_TRUE(l.Balanced());
+}
+
+TEST(LedgerTest, TheScheduleBalancesOnlyWhenEverySlotWasSentOrIsOwed) {
+  Ledger l;
+  l.sent = l.ok = 90;
+  l.scheduled = 100;
+  EXPECT_FALSE(l.ScheduleBalances());
+  EXPECT_NE(l.Format().find("[UNBALANCED]"), std::string::npos);
+  l.owed_unsent = 10;
+  EXPECT_TRUE(l.ScheduleBalances());
+  EXPECT_NE(l.Format().find("scheduled 100 = sent 90 + owed unsent 10"), std::string::npos);
+}
+
+TEST(LedgerTest, AVersionOneLedgerIsCheckedByTheIdentitiesItCanSatisfy) {
+  // Read from a document written before initial connects and connection ends were counted.
+  Ledger l;
+  l.version = 1;
+  l.attempted = l.connected = 3;
+  l.reconnects = 1;
+  l.sent = l.ok = 10;
+  EXPECT_TRUE(l.Balanced());
+  Ledger current;
+  current.Merge(l);
+  EXPECT_EQ(current.version, 1);
 }
 
 TEST(LedgerTest, MergeSumsEveryCounter) {
   Ledger a;
-  a.attempted = a.connected = 3;
+  a.attempted = a.connected = a.initial_connects = 3;
+  a.closed_at_end = 2;
   a.sent = a.ok = 10;
   a.late = 1;
   Ledger b;
-  b.attempted = 2;
+  b.attempted = b.initial_connects = 2;
   b.connect_failed[static_cast<int>(ConnectFailure::kTooManyFiles)] = 2;
   b.sent = 5;
   b.error_replies = 5;

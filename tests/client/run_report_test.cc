@@ -17,10 +17,10 @@ RunReport Sample(int seed) {
   r.stats.connect.Record(50'000);
   // A histogram sum past 2^64 ns must survive the JSON form exactly.
   r.stats.uncorrected.RecordN(LatencyHistogram::kMaxTrackableNanos - 1, uint64_t{1} << 24);
-  r.stats.ledger.attempted = r.stats.ledger.connected = 10;
-  r.stats.ledger.sent = 1010;
-  r.stats.ledger.ok = 1000;
-  r.stats.ledger.in_flight_at_end = 10;
+  Ledger& l = r.stats.ledger;
+  l.attempted = l.connected = l.initial_connects = l.closed_at_end = 10;
+  l.sent = 1000;
+  l.ok = 1000;
   r.stats.open_at_end = 10;
   r.stats.measured_responses = 1000;
   r.stats.measured_nanos = 1'000'000'000;
@@ -42,7 +42,8 @@ TEST(RunReportTest, JsonRoundTripIsExact) {
   EXPECT_TRUE(back->stats.corrected == a.stats.corrected);
   EXPECT_TRUE(back->stats.uncorrected == a.stats.uncorrected);
   EXPECT_TRUE(back->stats.connect == a.stats.connect);
-  EXPECT_EQ(back->stats.ledger.sent, 1010u);
+  EXPECT_EQ(back->stats.ledger.sent, 1000u);
+  EXPECT_EQ(back->stats.ledger.closed_at_end, 10u);
   EXPECT_EQ(back->stats.errors_by_detail, a.stats.errors_by_detail);
   EXPECT_EQ(back->stats.status_classes, a.stats.status_classes);
   EXPECT_EQ(back->config, a.config);
@@ -75,7 +76,7 @@ TEST(RunReportTest, RejectsOtherDocuments) {
 
 TEST(RunReportTest, ABadMemberIsNamedByItsPath) {
   std::string json = Sample(1).ToJson();
-  const std::string sent = "\"sent\": 1010";
+  const std::string sent = "\"sent\": 1000";
   const size_t at = json.find(sent);
   ASSERT_NE(at, std::string::npos);
   json.replace(at, sent.size(), "\"sent\": \"many\"");
@@ -146,7 +147,51 @@ TEST(RunReportTest, VerdictNamesTheReason) {
   EXPECT_EQ(r.Evaluate().exit_code, kExitAllConnectionsLost);
   r = Sample(1);
   r.stats.ledger.connected = 0;
+  r.stats.ledger.attempted = 0;
+  r.stats.ledger.initial_connects = 0;
+  r.stats.ledger.closed_at_end = 0;
   EXPECT_EQ(r.Evaluate().exit_code, kExitNoConnection);
+  // Each failure with its own code, and the reason names what to look at.
+  r = Sample(1);
+  r.stats.ledger.ok -= 2;
+  r.stats.ledger.timed_out += 1;
+  r.stats.ledger.error_replies += 1;
+  Verdict v = r.Evaluate();
+  EXPECT_EQ(v.exit_code, kExitErrors);
+  EXPECT_NE(v.reason.find("2 of 1000 requests failed"), std::string::npos) << v.reason;
+  r.max_error_ratio = 0.002;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+  r = Sample(1);
+  r.stats.target_rate = 1000;
+  r.stats.measured_sent = 989;  // in 1 s: 1.1% short
+  v = r.Evaluate();
+  EXPECT_EQ(v.exit_code, kExitRateShortfall);
+  EXPECT_NE(v.reason.find("--rate_tolerance"), std::string::npos) << v.reason;
+  r.stats.measured_sent = 991;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitOk);
+  r = Sample(1);
+  r.stats.never_connected = 1;
+  EXPECT_EQ(r.Evaluate().exit_code, kExitNotAllConnected);
+  r = Sample(1);
+  r.stats.limit_notes.insert("ephemeral ports");
+  v = r.Evaluate();
+  EXPECT_EQ(v.exit_code, kExitLimit);
+  EXPECT_NE(v.reason.find("ephemeral ports"), std::string::npos) << v.reason;
+}
+
+TEST(RunReportTest, ReadsVersionOneDocuments) {
+  // Written before the ledger counted initial connects and connection ends.
+  std::string json = Sample(1).ToJson();
+  const std::string v3 = "reactor-load-client/3";
+  json.replace(json.find(v3), v3.size(), "reactor-load-client/1");
+  auto r = RunReport::FromJson(json);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stats.ledger.version, 1);
+  r->stats.ledger.closed_at_end = 0;  // not in such a document
+  EXPECT_TRUE(r->stats.ledger.Balanced());
+  RunReport merged = Sample(2);
+  merged.Merge(*r);
+  EXPECT_EQ(merged.stats.ledger.version, 1);
 }
 
 }  // namespace

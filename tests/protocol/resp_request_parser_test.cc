@@ -46,6 +46,30 @@ TEST(RespRequestParserTest, LargeBulkInPiecesIsLinear) {
   EXPECT_GT(calls, 1000u);
 }
 
+// A request with a million arguments needs their slots while it is parsed, and never again: once
+// it has been handled, the parser holds what an ordinary request needs, however large its last
+// one was (Redis frees argv after each command).
+TEST(RespRequestParserTest, MemoryOfAHugeRequestIsReleasedOnceHandled) {
+  RespRequestParser parser;
+  ASSERT_EQ(parser.Parse("*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n").status, ParseStatus::kComplete);
+  parser.ReleaseArguments();
+  const size_t ordinary = parser.memory_bytes();
+
+  constexpr int kArguments = 1000000;
+  std::string huge = "*" + std::to_string(kArguments) + "\r\n";
+  for (int i = 0; i < kArguments; ++i) huge += "$0\r\n\r\n";
+  // Announcing a million arguments reserves no more than the cap before they arrive.
+  ASSERT_EQ(parser.Parse(std::string_view(huge).substr(0, 20)).status, ParseStatus::kIncomplete);
+  EXPECT_LE(parser.memory_bytes(), ordinary + 64 * RespRequestParser::kRetainedArguments);
+  const RespRequestParser::Result result = parser.Parse(huge);
+  ASSERT_EQ(result.status, ParseStatus::kComplete);
+  ASSERT_EQ(result.argv.size(), static_cast<size_t>(kArguments));
+  EXPECT_GE(parser.memory_bytes(), kArguments * sizeof(std::string_view));  // counted while held
+  parser.ReleaseArguments();
+  EXPECT_LE(parser.memory_bytes(), ordinary + 64 * RespRequestParser::kRetainedArguments);
+  EXPECT_EQ(parser.Parse("*1\r\n$4\r\nPING\r\n").argv.size(), 1u);
+}
+
 TEST(RespRequestParserTest, ConfigurableBulkLimit) {
   RespRequestParser::Options options;
   options.max_bulk_bytes = 4;

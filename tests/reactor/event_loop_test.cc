@@ -307,6 +307,24 @@ TEST(EventLoopTest, RepeatingTimerSkipsMissedTicksInsteadOfBursting) {
   EXPECT_LE(ticks, 3);
 }
 
+// An infinite delay or interval means never, for one-shot and repeating timers alike: it must not
+// overflow into a deadline in the past (which fired at once), nor stop the loop from sleeping
+// until the finite timers.
+TEST(EventLoopTest, InfiniteTimersNeverFire) {
+  auto loop = NewLoop();
+  ArmSafetyStop(*loop);
+  int fired = 0;
+  loop->RunAfter(absl::InfiniteDuration(), [&] { ++fired; });
+  loop->RunEvery(absl::InfiniteDuration(), [&] { ++fired; });
+  loop->RunAfter(absl::Hours(24 * 365 * 300), [&] { ++fired; });  // beyond int64 nanoseconds
+  loop->RunAfter(absl::Milliseconds(50), [&] { loop->Stop(); });
+  ASSERT_TRUE(loop->Run().ok());
+  EXPECT_EQ(fired, 0);
+  EXPECT_EQ(DeadlineAfter(MonotonicNanos(), absl::InfiniteDuration()), kNeverNanos);
+  EXPECT_EQ(DeadlineAfter(kNeverNanos - 5, int64_t{10}), kNeverNanos);
+  EXPECT_EQ(DeadlineAfter(100, absl::Nanoseconds(-5)), 100);
+}
+
 TEST(EventLoopTest, DeferredTasksRunAfterTheBatchInOrder) {
   auto loop = NewLoop();
   SocketPair pair;

@@ -19,5 +19,9 @@ cat "$out"
 [ "$status" -eq 0 ] || fail "demo.sh exited $status after a successful demo"
 grep -q "server exit status 0, client exit status 0" "$out" ||
   fail "the demo did not report both exit statuses as 0"
+# The client ends its connections with FIN after reading every reply: a reset would mean it
+# closed with replies unread.
+grep -q " 0 reset by the client" "$out" ||
+  fail "the server saw connections reset by the client: $(grep -o '[0-9]* reset by the client' "$out")"
 echo "$failures failed"
 [ "$failures" -eq 0 ]

@@ -139,6 +139,39 @@ TEST_F(RespSessionTest, InfoReportsServerCounters) {
   EXPECT_EQ(factory_.commands_processed(), 5u);
 }
 
+// INFO's Metrics section walks the same table as /metrics: every counter under its Prometheus
+// name, labelled ones with their label value, histograms on one line each.
+TEST_F(RespSessionTest, InfoMetricsReportsTheMetricsCounters) {
+  stats_.connections_closed_by_peer = 4;
+  stats_.listener.dropped_for_fds = 6;
+  stats_.loop_requests_per_wakeup.Record(3);
+  SessionDriver bad = NewDriver();
+  bad.Feed("*1\r\nfoo\r\n");  // a protocol error
+  SessionDriver d = NewDriver();
+  d.Feed("PING\r\n");
+  const std::string info = d.Feed("INFO metrics\r\n");
+  EXPECT_EQ(info.find("# Server"), std::string::npos);
+  EXPECT_NE(info.find("# Metrics\r\n"), std::string::npos) << info;
+  for (const reactor::StatField& field : reactor::StatFields()) {
+    const std::string key = std::string(field.family) + (field.label_value.empty() ? "" : "_") +
+                            std::string(field.label_value) + ":";
+    EXPECT_NE(info.find("\n" + key), std::string::npos) << key;
+  }
+  EXPECT_NE(info.find("\nrequests_total:1\r\n"), std::string::npos) << info;
+  EXPECT_NE(info.find("\nprotocol_errors_total:1\r\n"), std::string::npos);
+  EXPECT_NE(info.find("\nconnections_closed_total_peer:4\r\n"), std::string::npos);
+  EXPECT_NE(info.find("\nconnections_refused_total_no_fds:6\r\n"), std::string::npos);
+  EXPECT_NE(
+      info.find("\nevent_loop_requests_per_wakeup:count=1,sum=3,le_0=0,le_1=0,le_2=0,le_4=1,"),
+      std::string::npos)
+      << info;
+  EXPECT_NE(info.find("\nevent_loop_iteration_seconds:count=0,sum=0,le_0.000005=0,"),
+            std::string::npos)
+      << info;
+  // The default sections include it.
+  EXPECT_NE(d.Feed("INFO\r\n").find("# Metrics\r\n"), std::string::npos);
+}
+
 TEST_F(RespSessionTest, ProtocolErrorsReplyAndClose) {
   struct Case {
     std::string input;

@@ -1,0 +1,276 @@
+// The server's limits proven against the real //server:server binary, for the faults found in
+// review: memory a huge request held comes back, a pipelining client outlives a short
+// --request_timeout while slowloris does not, an infinite drain waits, and under `ulimit -n 64`
+// the excess is refused in the protocol's words.
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/support/socket_util.h"
+#include "tests/support/subprocess.h"
+
+namespace {
+
+using reactor_testing::ConnectLoopback;
+using reactor_testing::ReadExactly;
+using reactor_testing::ReadToEof;
+using reactor_testing::RunfilePath;
+using reactor_testing::Subprocess;
+using reactor_testing::WriteAll;
+
+struct RunningServer {
+  std::unique_ptr<Subprocess> process;
+  uint16_t port = 0;
+};
+
+// Waits for the "listening on" line of a started server and parses its port.
+RunningServer AwaitListening(std::unique_ptr<Subprocess> process) {
+  RunningServer server;
+  server.process = std::move(process);
+  if (server.process == nullptr) {
+    ADD_FAILURE() << "cannot start server/server";
+    return server;
+  }
+  const std::optional<std::string> line = server.process->ReadStdoutLine(absl::Seconds(10));
+  std::smatch match;
+  static const std::regex kListening(R"(^listening on 127\.0\.0\.1:([0-9]+)$)");
+  if (!line.has_value() || !std::regex_match(*line, match, kListening)) {
+    ADD_FAILURE() << "no 'listening on' line; stderr: " << server.process->stderr_text();
+    return server;
+  }
+  server.port = static_cast<uint16_t>(std::stoi(match[1].str()));
+  return server;
+}
+
+// ASan's quarantine keeps freed memory from the system for a while by design; the memory tests
+// measure the server, not the sanitizer.
+std::vector<std::string> NoQuarantineEnv() {
+  std::string asan_options = "quarantine_size_mb=0:thread_local_quarantine_size_kb=0";
+  if (const char* existing = std::getenv("ASAN_OPTIONS")) {
+    asan_options = std::string(existing) + ":" + asan_options;
+  }
+  return {"ASAN_OPTIONS=" + asan_options};
+}
+
+RunningServer StartServer(std::vector<std::string> flags, std::vector<std::string> env = {}) {
+  std::vector<std::string> args = {"--port=0"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  return AwaitListening(Subprocess::Start(RunfilePath("server/server"), args, env));
+}
+
+// Resident memory of `pid` in KiB (VmRSS), or -1.
+long ResidentKib(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return -1;
+}
+
+// Reads one CRLF-terminated line (or what came before EOF, an error or the deadline).
+std::string ReadLine(int fd, absl::Duration timeout) {
+  std::string line;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (line.size() < 2 || line.compare(line.size() - 2, 2, "\r\n") != 0) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) break;
+    const auto byte = ReadExactly(fd, 1, left);
+    if (byte.data.empty()) break;
+    line += byte.data;
+  }
+  return line;
+}
+
+void ExpectExitZero(RunningServer& server, absl::Duration within) {
+  const std::optional<int> status = server.process->Wait(within);
+  ASSERT_TRUE(status.has_value()) << "still running after " << within;
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << "wait status " << *status << "; stderr: " << server.process->stderr_text();
+}
+
+// Fault 1: five connections each send one request of a million empty arguments. Once answered,
+// the server's resident memory is back within 1 MiB of where it was (it was +200 MB, for good).
+TEST(ServerLimitsTest, MemoryOfHugeRequestsReturnsOnceTheyAreAnswered) {
+  RunningServer server = StartServer({"--protocol=resp"}, NoQuarantineEnv());
+  ASSERT_NE(server.port, 0);
+  const int warmup = ConnectLoopback(server.port);
+  ASSERT_GE(warmup, 0);
+  ASSERT_TRUE(WriteAll(warmup, "PING\r\n", absl::Seconds(5)));
+  ASSERT_EQ(ReadLine(warmup, absl::Seconds(5)), "+PONG\r\n");
+  const long baseline = ResidentKib(server.process->pid());
+  ASSERT_GT(baseline, 0);
+
+  constexpr int kArguments = 1000000;
+  std::string request = absl::StrCat("*", kArguments, "\r\n");
+  for (int i = 0; i < kArguments; ++i) request += "$0\r\n\r\n";
+  std::vector<int> fds;
+  for (int i = 0; i < 5; ++i) {
+    const int fd = ConnectLoopback(server.port);
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+  }
+  // All five are sent before any is answered, so their memory is held at the same time.
+  std::vector<std::thread> writers;
+  for (int fd : fds) {
+    writers.emplace_back([fd, &request] { EXPECT_TRUE(WriteAll(fd, request, absl::Seconds(30))); });
+  }
+  for (std::thread& writer : writers) writer.join();
+  for (int fd : fds) {
+    // The empty command name is unknown: one error line each.
+    EXPECT_EQ(ReadLine(fd, absl::Seconds(30)).rfind("-ERR unknown command ''", 0), 0u);
+  }
+  // The connections stay open and idle: what they hold now is what idle clients cost.
+  const long after = ResidentKib(server.process->pid());
+  EXPECT_LT(after - baseline, 1024) << "baseline " << baseline << " KiB, after " << after << " KiB";
+  for (int fd : fds) close(fd);
+  close(warmup);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+// Fault 2: a million pipelined PINGs in 4 KiB writes that never end on a request boundary, paced
+// to take longer than --request_timeout=2s. Every one is answered: the deadline is per request.
+TEST(ServerLimitsTest, PipelinedLoadOutlivesAShortRequestTimeout) {
+  RunningServer server = StartServer({"--protocol=resp", "--request_timeout=2s"});
+  ASSERT_NE(server.port, 0);
+  const int fd = ConnectLoopback(server.port);
+  ASSERT_GE(fd, 0);
+  constexpr size_t kRequests = 1000000;
+  constexpr std::string_view kPing = "*1\r\n$4\r\nPING\r\n";  // 14 bytes
+  std::string stream;
+  stream.reserve(kRequests * kPing.size());
+  for (size_t i = 0; i < kRequests; ++i) stream += kPing;
+
+  const absl::Time start = absl::Now();
+  std::thread writer([&] {
+    // An odd first write, then even ones: no write ever ends where a 14-byte request does, so
+    // the server always holds the tail of one.
+    size_t offset = 0;
+    size_t writes = 0;
+    while (offset < stream.size()) {
+      const size_t n = std::min<size_t>(offset == 0 ? 4095 : 4096, stream.size() - offset);
+      if (!WriteAll(fd, std::string_view(stream).substr(offset, n), absl::Seconds(10))) return;
+      offset += n;
+      // A pause after every write (about 3.5 s in all, longer than the deadline) lets the
+      // server read each write whole, as a client over a real network would be read: a read of
+      // several writes at once could end on a request boundary by chance.
+      if (++writes % 3 == 0) absl::SleepFor(absl::Milliseconds(2));
+    }
+  });
+  const auto replies = ReadExactly(fd, kRequests * 7, absl::Seconds(30));
+  writer.join();
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_GT(took, absl::Seconds(2)) << "the load must outlast the deadline to prove anything";
+  EXPECT_EQ(replies.data.size() / 7, kRequests)
+      << "answered " << replies.data.size() / 7 << " in " << took << "; eof " << replies.eof;
+  close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+  EXPECT_NE(server.process->stdout_text().find("0 timed out"), std::string::npos)
+      << server.process->stdout_text();
+}
+
+// ...while a slowloris connection, trickling a byte every 200 ms into a request it never
+// completes, is still closed within the deadline plus 25%.
+TEST(ServerLimitsTest, SlowlorisIsClosedAtTheRequestDeadline) {
+  RunningServer server = StartServer({"--protocol=resp", "--request_timeout=2s"});
+  ASSERT_NE(server.port, 0);
+  const int fd = ConnectLoopback(server.port);
+  ASSERT_GE(fd, 0);
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE(WriteAll(fd, "*2\r\n$4\r\nECHO\r\n$100\r\n", absl::Seconds(1)));
+  bool closed = false;
+  while (absl::Now() - start < absl::Seconds(4)) {
+    if (!WriteAll(fd, "x", absl::Seconds(1))) break;
+    const auto got = ReadExactly(fd, 1, absl::Milliseconds(200));
+    if (got.eof || got.error == ECONNRESET) {
+      closed = true;
+      break;
+    }
+  }
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(closed) << "still open after " << took;
+  EXPECT_GE(took, absl::Seconds(2) - absl::Milliseconds(50));
+  EXPECT_LE(took, absl::Milliseconds(2500));
+  close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+// Fault 3: --drain_timeout=inf means wait, not "cut at once" (the deadline overflowed into the
+// past). A connection holding half a request when SIGINT arrives may still finish it.
+TEST(ServerLimitsTest, InfiniteDrainTimeoutWaitsForTheRequestInProgress) {
+  RunningServer server = StartServer({"--protocol=resp", "--drain_timeout=inf"});
+  ASSERT_NE(server.port, 0);
+  const int fd = ConnectLoopback(server.port);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(WriteAll(fd, "*2\r\n$4\r\nECHO\r\n$5\r\nhel", absl::Seconds(1)));
+  absl::SleepFor(absl::Milliseconds(100));  // the half request is in the server's hands
+  ASSERT_TRUE(server.process->Signal(SIGINT));
+  const auto early = ReadExactly(fd, 1, absl::Milliseconds(500));
+  EXPECT_FALSE(early.eof) << "cut while draining with an infinite drain timeout";
+  ASSERT_TRUE(WriteAll(fd, "lo\r\n", absl::Seconds(1)));
+  EXPECT_EQ(ReadLine(fd, absl::Seconds(5)), "$5\r\n");
+  EXPECT_EQ(ReadLine(fd, absl::Seconds(5)), "hello\r\n");
+  EXPECT_TRUE(ReadToEof(fd, absl::Seconds(5)).eof);
+  close(fd);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+// Fault 4: under `ulimit -n 64` the server cannot hold 10,000 connections; it says so and lowers
+// the limit, so of 100 clients each gets either PONG or Redis's refusal, never a silent EOF.
+TEST(ServerLimitsTest, LowFdLimitRefusesTheExcessInTheProtocolsWords) {
+  RunningServer server = AwaitListening(
+      Subprocess::Start("/bin/sh", {"-c", "ulimit -n 64 && exec " + RunfilePath("server/server") +
+                                              " --port=0 --protocol=resp"}));
+  ASSERT_NE(server.port, 0);
+  EXPECT_NE(server.process->stderr_text().find("--max_connections lowered from 10000 to"),
+            std::string::npos)
+      << server.process->stderr_text();
+  constexpr int kClients = 100;
+  std::vector<int> fds;
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = ConnectLoopback(server.port);
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+  }
+  int pong = 0;
+  int refused = 0;
+  std::vector<std::string> other;
+  for (int fd : fds) {
+    // A failed write is fine: a refused connection may be closed already.
+    (void)WriteAll(fd, "PING\r\n", absl::Seconds(1));
+    const std::string line = ReadLine(fd, absl::Seconds(5));
+    if (line == "+PONG\r\n") {
+      ++pong;
+    } else if (line == "-ERR max number of clients reached\r\n") {
+      ++refused;
+    } else {
+      other.push_back(line);
+    }
+  }
+  EXPECT_GT(pong, 0);
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(pong + refused, kClients)
+      << "other answers, e.g. '" << (other.empty() ? "" : other[0]) << "'";
+  for (int fd : fds) close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+}  // namespace
