@@ -42,7 +42,6 @@ table.summary td.load { white-space: nowrap; }
 table.summary td.result { min-width: 7em; }
 .swatch { display: inline-block; width: 20px; height: 0; border-top: 3px solid;
   vertical-align: middle; margin-right: 6px; }
-.swatch.dashed { border-top-style: dashed; }
 .legend { margin: 10px 0 4px; color: var(--muted); }
 .legend span.run { color: var(--fg); margin-right: 16px; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px 22px; }
@@ -158,13 +157,16 @@ struct PercentileLine {
 std::string PercentileChart(const std::string& id, const std::vector<LabelledRun>& runs,
                             const std::vector<PercentileLine>& lines) {
   std::vector<std::vector<std::vector<PercentilePoint>>> distributions;
-  double finite_end = 2;  // at least 99%
+  // The axis reaches the decade of the highest percentile below 100% drawn, and at least 99%.
+  double finite_end = 2;
   for (const LabelledRun& run : runs) {
     auto& per_run = distributions.emplace_back();
     for (const PercentileLine& line : lines) {
       per_run.push_back(PercentileDistribution(run.report->stats.*line.histogram));
       for (const PercentilePoint& p : per_run.back()) {
-        if (p.percentile < 100.0) finite_end = std::max(finite_end, PercentileX(p.percentile, 99));
+        if (p.percentile < 100.0) {
+          finite_end = std::max(finite_end, std::log10(100.0 / (100.0 - p.percentile)));
+        }
       }
     }
   }
@@ -210,6 +212,7 @@ std::string SecondsChart(const std::string& id, const std::string& y_title,
                          const std::vector<SecondLine>& lines) {
   SvgLineChart chart(id, "seconds since start", y_title);
   chart.set_x_format([](double s) { return absl::StrFormat("%gs", s); });
+  chart.set_x_min(0);
   chart.set_y_format(std::move(y_format));
   std::set<double> warmups;
   for (const LabelledRun& run : runs) {
@@ -237,9 +240,9 @@ std::optional<double> SecondPercentile(const SeriesPoint& p, double percentile) 
   return static_cast<double>(h.ValueAtPercentile(percentile));
 }
 
-std::string Swatch(int color, bool dashed = false) {
-  return absl::StrFormat("<span class=\"swatch%s\" style=\"border-color:%s\"></span>",
-                         dashed ? " dashed" : "", ChartColor(color));
+std::string Swatch(int color) {
+  return absl::StrFormat("<span class=\"swatch\" style=\"border-color:%s\"></span>",
+                         ChartColor(color));
 }
 
 std::string Figure(const std::string& caption, const std::string& note, const std::string& svg) {

@@ -83,7 +83,7 @@ SvgLineChart::SvgLineChart(std::string id, std::string x_title, std::string y_ti
 
 std::string SvgLineChart::Render() const {
   // The data's extent. y starts at 0: a latency or a rate read against zero is not exaggerated.
-  double x_lo = INFINITY, x_hi = -INFINITY, y_hi = 0;
+  double x_lo = x_min_, x_hi = -INFINITY, y_hi = 0;
   bool any_point = false;
   for (const Series& s : series_) {
     for (const auto& [x, y] : s.points) {
@@ -103,7 +103,8 @@ std::string SvgLineChart::Render() const {
     x_lo = x_ticks.front().at;
     x_hi = x_ticks.back().at;
   } else {
-    if (!std::isfinite(x_lo)) x_lo = 0, x_hi = 1;
+    if (!std::isfinite(x_lo)) x_lo = 0;
+    if (!std::isfinite(x_hi)) x_hi = x_lo + 1;
     if (x_hi <= x_lo) x_hi = x_lo + 1;
     x_ticks = NiceTicks(x_lo, x_hi, NiceStep(x_hi - x_lo, kTargetTicks), x_format_);
   }

@@ -3,6 +3,7 @@
 #ifndef CLIENT_SVG_CHART_H_
 #define CLIENT_SVG_CHART_H_
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <utility>
@@ -52,6 +53,8 @@ class SvgLineChart {
   void set_x_format(std::function<std::string(double)> format) { x_format_ = std::move(format); }
   void set_y_format(std::function<std::string(double)> format) { y_format_ = std::move(format); }
   void set_x_ticks(std::vector<Tick> ticks) { x_ticks_ = std::move(ticks); }
+  // Linear x axes start here at the latest (a time axis at the run's start, 0).
+  void set_x_min(double x) { x_min_ = x; }
   void AddSeries(Series series) { series_.push_back(std::move(series)); }
   void AddMarker(Marker marker) { markers_.push_back(std::move(marker)); }
   void AddBand(Band band) { bands_.push_back(std::move(band)); }
@@ -65,6 +68,7 @@ class SvgLineChart {
   std::function<std::string(double)> x_format_;
   std::function<std::string(double)> y_format_;
   std::vector<Tick> x_ticks_;
+  double x_min_ = INFINITY;
   std::vector<Series> series_;
   std::vector<Marker> markers_;
   std::vector<Band> bands_;

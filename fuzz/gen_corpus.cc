@@ -28,6 +28,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path root(argv[1]);
+  // Every type and the expiry commands, so the RESP session fuzzer starts inside the keyspace.
+  const std::string kKeyspaceCommands =
+      "SET k v\r\nGET k\r\nAPPEND k x\r\nINCR n\r\nINCRBY n -5\r\nMSET a 1 b 2\r\n"
+      "MGET a b c\r\nLPUSH l a b c\r\nRPUSH l d\r\nLRANGE l 0 -1\r\nLPOP l 2\r\nRPOP l\r\n"
+      "SADD s a b\r\nSPOP s\r\nSMEMBERS s\r\nHSET h f v g w\r\nHGETALL h\r\nHDEL h f\r\n"
+      "ZADD z 1 a 2.5 b\r\nZRANGE z 0 -1 WITHSCORES\r\nZPOPMIN z\r\nZSCORE z b\r\n"
+      "SET e v EX 100\r\nTTL e\r\nPEXPIRE e 5\r\nPTTL e\r\nPERSIST e\r\nTYPE l\r\n"
+      "KEYS *\r\nDBSIZE\r\nDEL a b\r\nEXISTS k\r\nLPUSH k x\r\nFLUSHALL\r\nDBSIZE\r\n";
   struct Table {
     const char* name;
     const std::vector<protocol::testing::ParserCase>* cases;
@@ -63,6 +71,7 @@ int main(int argc, char** argv) {
             Repeat("PING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\nINFO\r\nCONFIG GET save\r\n", 8) +
                 "COMMAND\r\nQUIT\r\nPING\r\n");
       write("error_then_more", "PING\r\n*1\r\n$x\r\nPING\r\nPING\r\n");
+      write("keyspace_commands", kKeyspaceCommands);
     }
     if (std::string(table.name) == "http_session") {
       // Options 1: the 300 KiB body, so six GETs pass the output budget.

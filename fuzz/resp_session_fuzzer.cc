@@ -36,9 +36,15 @@ std::string CheckCall(std::string_view out, const reactor::ProtocolResult& resul
   return "";
 }
 
+// Every delivery must see the same time and memory figures, or PTTL and INFO would differ.
+int64_t FixedClock() { return 1700000000000; }
+uint64_t FixedUsedMemory() { return 1 << 20; }
+
 struct Fixture {
-  explicit Fixture(const server::RespOptions& options) : factory(options, &stats) {}
+  explicit Fixture(const server::RespOptions& options)
+      : dataset(/*shared=*/false, &FixedClock), factory(options, &stats, nullptr, &dataset) {}
   reactor::ServerStats stats;
+  server::Dataset dataset;
   server::RespFactory factory;
 };
 
@@ -50,13 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint64_t seed = data[0];
   server::RespOptions options;
   if (data[1] & 1) options.max_bulk_bytes = 8;
+  options.used_memory = &FixedUsedMemory;
+  options.sorted_replies = true;  // hash-table order differs between two deliveries' tables
   const std::string_view stream(reinterpret_cast<const char*>(data + 2), size - 2);
 
-  // The largest reply a command can give: an argument echoed back, INFO, or an error quoting
-  // up to 256 bytes of arguments.
+  // The largest reply a command can give: an argument echoed back, INFO, an error quoting up to
+  // 256 bytes of arguments, or the keyspace's contents, which a reply may amplify: ZRANGE
+  // WITHSCORES spells a 1-byte score in up to 24 digits behind headers, MGET answers a 2-byte
+  // key with a 5-byte nil.
   Fixture sizing(options);
   const size_t max_reply =
-      std::max({stream.size(), sizing.factory.InfoText({}).size(), size_t{1024}}) + 64;
+      std::max({32 * stream.size(), sizing.factory.InfoText({}).size(), size_t{1024}}) + 64;
 
   // Each delivery gets its own factory: INFO's counters must start equal.
   std::vector<std::unique_ptr<Fixture>> fixtures;

@@ -1,19 +1,43 @@
-// Connection: the read, process, write cycle of one socket, with backpressure and half-close.
+// Connection: the read, process, write cycle of one socket, with backpressure, half-close and
+// its deadlines, as transitions of one ConnectionState.
 #include "reactor/connection.h"
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace reactor {
 namespace {
 
-// A peer that resets or vanishes is ordinary (a client closing with requests in flight); any
-// other socket error is worth a separate count.
+// A peer that resets or vanishes is ordinary (a client closing with requests in flight); the
+// kernel giving up on an unreachable peer is a network fault; anything else is worth its own
+// count.
 CloseReason ErrorReason(int err) {
-  return err == ECONNRESET || err == EPIPE ? CloseReason::kReset : CloseReason::kError;
+  if (err == ECONNRESET || err == EPIPE) return CloseReason::kReset;
+  if (err == ETIMEDOUT) return CloseReason::kNetworkTimeout;
+  return CloseReason::kError;
+}
+
+// Scratch buffers serve every connection of the loop; one huge request or reply must not leave
+// them holding its memory for good.
+constexpr size_t kScratchRetainBytes = 2 << 20;
+
+void ClearScratch(Buffer& scratch) {
+  scratch.Clear();
+  if (scratch.capacity() > kScratchRetainBytes) scratch.ReleaseIfEmpty();
+}
+
+// Starts `node`'s clock at `now` if `wanted` and it is not running; stops it if not `wanted`.
+void KeepDeadline(DeadlineList<Connection>& list, DeadlineList<Connection>::Node* node, bool wanted,
+                  int64_t now) {
+  if (!wanted) {
+    list.Cancel(node);
+  } else if (!node->scheduled()) {
+    list.Schedule(node, now);
+  }
 }
 
 }  // namespace
@@ -38,28 +62,54 @@ absl::Status Connection::Start() {
   if (!status.ok()) {
     close(fd_);
     fd_ = -1;
+    state_ = ConnectionState::kClosed;
+    return status;
   }
+  // The clocks start at accept: a client that connects and says nothing is a request that never
+  // completes (nginx's client_header_timeout), and a connection with no traffic is idle.
+  if (context_->deadlines != nullptr) {
+    context_->deadlines->idle.Schedule(&idle_deadline_, last_activity_nanos_);
+  }
+  UpdateDeadlines();
+  return status;
+}
+
+absl::Status Connection::StartRefusal(std::string_view message) {
+  absl::Status status = Start();
+  if (!status.ok()) return status;
+  StopReading(CloseReason::kProtocol);
+  output_.Append(message);
+  HandleWritable();
   return status;
 }
 
 void Connection::OnEvents(uint32_t events) {
-  if (lingering_) {
+  if (state_ == ConnectionState::kLingering) {
     DiscardUntilPeerCloses();
     return;  // nothing is buffered while lingering
   }
-  if (reading_ && !input_finished_ && !paused_for_output_ &&
+  // EPOLLERR and EPOLLHUP come whatever the interest: the handlers below run for them too, and
+  // a recv or send collects the socket's error and closes with its reason.
+  if (state_ == ConnectionState::kReading &&
       (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
     HandleReadable();
   }
-  if (fd_ >= 0 && (!output_.empty() || paused_for_output_) &&
+  if (fd_ >= 0 && (!output_.empty() || state_ == ConnectionState::kPausedForBudget) &&
       (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
     HandleWritable();
   }
-  // EPOLLERR and EPOLLHUP cannot be masked and stay raised: whatever the handlers above managed,
-  // the socket is finished, and leaving it open would wake the loop forever.
-  if (fd_ >= 0 && (events & (EPOLLERR | EPOLLHUP))) {
-    Close((events & EPOLLERR) ? CloseReason::kReset : CloseReason::kPeerClosed);
+  if (fd_ >= 0 && (events & EPOLLERR)) {
+    // Neither handler asked the socket (nothing to read or send in this state): SO_ERROR says
+    // what failed, and reading it clears it.
+    int err = 0;
+    socklen_t length = sizeof err;
+    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &length) < 0) err = errno;
+    Close(err == 0 ? CloseReason::kReset : ErrorReason(err));  // counts the buffers down
+    return;
   }
+  // EPOLLHUP stays raised: both directions are finished, whatever the handlers above managed,
+  // and leaving the socket open would wake the loop forever.
+  if (fd_ >= 0 && (events & EPOLLHUP)) Close(CloseReason::kPeerClosed);
   CountBuffered();
 }
 
@@ -78,54 +128,42 @@ void Connection::CountBuffered() {
 }
 
 void Connection::HandleReadable() {
-  // Bytes always land in the loop's scratch buffer. Only an incomplete request is copied into
-  // this connection's own input, so a connection holds no more memory than it must keep.
-  Buffer& scratch = context_->scratch_input;
+  // Bytes land in the loop's scratch buffer, and only the tail of an incomplete request is
+  // copied into this connection's own input: a connection holds no more memory than it must
+  // keep. A request already a chunk long is read straight into its own input instead, so a
+  // large one is not copied twice; smaller tails (slowloris, a pipelined request split by a
+  // write) are not worth giving every such connection a chunk of memory.
   const size_t chunk = context_->options.read_chunk_bytes;
-  const ssize_t n = recv(fd_, scratch.PrepareWrite(chunk), chunk, MSG_DONTWAIT);
+  Buffer& target = input_.size() >= chunk ? input_ : context_->scratch_input;
+  const ssize_t n = recv(fd_, target.PrepareWrite(chunk), chunk, MSG_DONTWAIT);
   if (n > 0) {
-    scratch.Commit(static_cast<size_t>(n));
+    target.Commit(static_cast<size_t>(n));
     context_->stats->bytes_in += static_cast<uint64_t>(n);
     last_activity_nanos_ = context_->loop->now_nanos();
-    if (input_.empty()) {
-      ProcessInput(scratch);
-    } else {
+    if (context_->deadlines != nullptr) {
+      context_->deadlines->idle.Schedule(&idle_deadline_, last_activity_nanos_);
+    }
+    Buffer& scratch = context_->scratch_input;
+    if (&target == &scratch && !input_.empty()) {
       input_.Append(scratch.view());  // the rest of the request waiting here
       scratch.Clear();
       ProcessInput(input_);
+    } else {
+      ProcessInput(target);
     }
     return;
   }
   if (n == 0) {
     // The peer will send nothing more (a half-close, or a full close we learn about on the next
-    // send). What it is owed is still delivered; UpdateInterest closes once that is done.
-    input_finished_ = true;
-    peer_finished_ = true;
-    if (!paused_for_output_) {  // else those are complete requests, still to be answered
-      input_.Clear();           // an incomplete request can never complete now
-      input_.ReleaseIfEmpty();
-      partial_since_nanos_ = 0;
-    }
-    UpdateInterest();
+    // send). What it is owed is still delivered; an incomplete request can never complete now.
+    StopReading(CloseReason::kPeerClosed);
+    Settle();
     return;
   }
   // EINTR: level triggering brings us straight back.
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
   Close(ErrorReason(errno));
 }
-
-namespace {
-
-// Scratch buffers serve every connection of the loop; one huge request or reply must not leave
-// them holding its memory for good.
-constexpr size_t kScratchRetainBytes = 2 << 20;
-
-void ClearScratch(Buffer& scratch) {
-  scratch.Clear();
-  if (scratch.capacity() > kScratchRetainBytes) scratch.ReleaseIfEmpty();
-}
-
-}  // namespace
 
 void Connection::ProcessInput(Buffer& input) {
   // Replies go straight to the socket unless earlier ones are still queued here, in which case
@@ -140,28 +178,32 @@ void Connection::ProcessInput(Buffer& input) {
   } else {
     input_.ReleaseIfEmpty();
   }
-  paused_for_output_ = result.paused_for_output && !result.close_after_output;
-  // The request deadline is per request: it runs while an incomplete request waits for its
-  // bytes, restarts when a request completes and the tail of the next one remains (a pipelining
-  // client's writes need not end on request boundaries), and does not run while complete
-  // requests wait for their turn behind our own output.
-  if (input_.empty() || paused_for_output_) {
-    partial_since_nanos_ = 0;
-  } else if (partial_since_nanos_ == 0 || result.consumed > 0) {
-    partial_since_nanos_ = context_->loop->now_nanos();
+  if (result.consumed > 0) {
+    // A request completed: the request deadline is per request, so the next one (whose tail
+    // may be here already: a pipelining client's writes need not end on request boundaries)
+    // gets a clock of its own, and so does the keep-alive wait after it.
+    request_completed_ = true;
+    if (context_->deadlines != nullptr) {
+      context_->deadlines->request.Cancel(&request_deadline_);
+      context_->deadlines->keepalive.Cancel(&keepalive_deadline_);
+    }
   }
-  if (result.close_after_output || (draining_ && input_.empty())) input_finished_ = true;
+  if (result.close_after_output) {
+    StopReading(CloseReason::kProtocol);
+  } else if (result.paused_for_output) {
+    state_ = ConnectionState::kPausedForBudget;
+  } else {
+    state_ = ConnectionState::kReading;
+    if (drain_requested_ && input_.empty()) StopReading(CloseReason::kServerClosing);
+  }
 
   if (direct) {
     const bool open = SendFrom(output);
-    if (open && !output.empty()) {
-      output_.Append(output.view());
-      send_progress_nanos_ = context_->loop->now_nanos();  // the send deadline starts now
-    }
+    if (open && !output.empty()) output_.Append(output.view());
     ClearScratch(output);
     if (!open) return;
   }
-  UpdateInterest();
+  Settle();
 }
 
 bool Connection::SendFrom(Buffer& buffer) {
@@ -172,7 +214,12 @@ bool Connection::SendFrom(Buffer& buffer) {
       const bool short_write = sent < buffer.size();
       buffer.Consume(sent);
       context_->stats->bytes_out += sent;
-      last_activity_nanos_ = send_progress_nanos_ = context_->loop->now_nanos();
+      last_activity_nanos_ = context_->loop->now_nanos();
+      if (context_->deadlines != nullptr) {
+        context_->deadlines->idle.Schedule(&idle_deadline_, last_activity_nanos_);
+        // Progress: the send deadline starts again from now if output remains (Settle).
+        context_->deadlines->send.Cancel(&send_deadline_);
+      }
       // A short write means the socket buffer is full: one more send would only say EAGAIN.
       if (short_write) return true;
       continue;
@@ -188,37 +235,74 @@ bool Connection::SendFrom(Buffer& buffer) {
 void Connection::HandleWritable() {
   if (!SendFrom(output_)) return;
   output_.ReleaseIfEmpty();
-  if (paused_for_output_ && output_.size() <= context_->options.low_water_bytes) {
+  if (state_ == ConnectionState::kPausedForBudget && output_.size() <= resume_bytes()) {
     ProcessInput(input_);  // the session's output has gone out: on with the waiting requests
     return;
   }
-  UpdateInterest();
+  Settle();
 }
 
-void Connection::UpdateInterest() {
-  if (fd_ < 0 || lingering_) return;
-  if (input_finished_ && output_.empty() && !paused_for_output_) {
-    if (peer_finished_) {
-      Close(CloseReason::kPeerClosed);
-    } else {
-      CloseGracefully(draining_ ? CloseReason::kServerClosing : CloseReason::kProtocol);
-    }
-    return;
+size_t Connection::resume_bytes() const {
+  // Below the session's budget too: resuming a session whose output still fills its budget
+  // would only make it parse a request, find no room and stop again.
+  return std::min(context_->options.low_water_bytes, kOutputBudgetBytes - 1);
+}
+
+void Connection::StopReading(CloseReason reason) {
+  state_ = ConnectionState::kFlushing;
+  finish_reason_ = reason;
+  input_.Clear();  // complete requests were handled; an incomplete one never will be
+  input_.ReleaseIfEmpty();
+}
+
+void Connection::Settle() {
+  switch (state_) {
+    case ConnectionState::kReading:
+      if (output_.size() > context_->options.high_water_bytes) {
+        state_ = ConnectionState::kPausedForBackpressure;
+        ++context_->stats->read_pauses;
+      }
+      break;
+    case ConnectionState::kPausedForBackpressure:
+      if (output_.size() <= resume_bytes()) state_ = ConnectionState::kReading;
+      break;
+    case ConnectionState::kPausedForBudget:
+      break;  // HandleWritable resumes the session once its output has drained
+    case ConnectionState::kFlushing:
+      if (output_.empty()) {
+        if (finish_reason_ == CloseReason::kPeerClosed) {
+          Close(CloseReason::kPeerClosed);
+        } else {
+          CloseGracefully(finish_reason_);
+        }
+        return;
+      }
+      break;
+    case ConnectionState::kLingering:
+    case ConnectionState::kClosed:
+      return;
   }
-  if (reading_ && output_.size() > context_->options.high_water_bytes) {
-    reading_ = false;
-    ++context_->stats->read_pauses;
-    partial_since_nanos_ = 0;  // a tail cannot grow while we do not read: no request deadline
-  } else if (!reading_ && output_.size() <= context_->options.low_water_bytes) {
-    reading_ = true;
-    if (!input_.empty()) partial_since_nanos_ = context_->loop->now_nanos();
-  }
+  UpdateDeadlines();
   uint32_t events = 0;
-  if (reading_ && !input_finished_ && !paused_for_output_) events |= EPOLLIN | EPOLLRDHUP;
+  if (state_ == ConnectionState::kReading) events |= EPOLLIN | EPOLLRDHUP;
   // A paused session with nothing left to send resumes on the next (immediate) writable event,
   // after the other connections of this iteration have had their turn.
-  if (!output_.empty() || paused_for_output_) events |= EPOLLOUT;
+  if (!output_.empty() || state_ == ConnectionState::kPausedForBudget) events |= EPOLLOUT;
   if (!context_->loop->Modify(fd_, events).ok()) Close(CloseReason::kError);
+}
+
+void Connection::UpdateDeadlines() {
+  ConnectionDeadlines* deadlines = context_->deadlines;
+  if (deadlines == nullptr) return;
+  const int64_t now = context_->loop->now_nanos();
+  const bool reading = state_ == ConnectionState::kReading;
+  // The request clock runs only while reading: a tail cannot grow while we do not read, and
+  // complete requests waiting behind our own output are not late.
+  KeepDeadline(deadlines->request, &request_deadline_,
+               reading && (!input_.empty() || !request_completed_), now);
+  KeepDeadline(deadlines->keepalive, &keepalive_deadline_,
+               reading && request_completed_ && input_.empty() && output_.empty(), now);
+  KeepDeadline(deadlines->send, &send_deadline_, !output_.empty(), now);
 }
 
 void Connection::CloseGracefully(CloseReason reason) {
@@ -236,15 +320,16 @@ void Connection::CloseGracefully(CloseReason reason) {
     Close(CloseReason::kError);  // ENOTCONN: the peer is gone already
     return;
   }
-  lingering_ = true;
-  linger_reason_ = reason;
+  state_ = ConnectionState::kLingering;
+  finish_reason_ = reason;
+  UpdateDeadlines();  // none runs while lingering: the linger timeout is the only one
   if (!context_->loop->Modify(fd_, EPOLLIN | EPOLLRDHUP).ok()) {
     Close(CloseReason::kError);
     return;
   }
   linger_timer_ = context_->loop->RunAfter(context_->options.linger_timeout, [this] {
     linger_timer_ = 0;
-    Close(linger_reason_);
+    Close(finish_reason_);
   });
 }
 
@@ -256,22 +341,29 @@ void Connection::DiscardUntilPeerCloses() {
     const ssize_t n = recv(fd_, scratch.PrepareWrite(chunk), chunk, MSG_DONTWAIT);
     if (n > 0) continue;  // thrown away: scratch is never committed
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    Close(linger_reason_);  // EOF (the clean end) or an error: either way, done
+    Close(finish_reason_);  // EOF (the clean end) or an error: either way, done
     return;
   }
 }
 
 void Connection::Drain() {
-  if (fd_ < 0 || draining_ || lingering_) return;
-  draining_ = true;
-  session_->OnDrain();
+  if (state_ == ConnectionState::kClosed || state_ == ConnectionState::kLingering ||
+      drain_requested_) {
+    return;
+  }
+  drain_requested_ = true;
+  if (session_ != nullptr) session_->OnDrain();
   // A partial request may still complete and be answered; with none, nothing more is read.
-  if (input_.empty()) input_finished_ = true;
-  UpdateInterest();
+  if ((state_ == ConnectionState::kReading || state_ == ConnectionState::kPausedForBackpressure) &&
+      input_.empty()) {
+    StopReading(CloseReason::kServerClosing);
+  }
+  Settle();
 }
 
 void Connection::Close(CloseReason reason) {
-  if (fd_ < 0) return;
+  if (state_ == ConnectionState::kClosed) return;
+  state_ = ConnectionState::kClosed;
   EventLoop* loop = context_->loop;
   if (loop->IsRegistered(fd_)) loop->Remove(fd_).IgnoreError();  // registered: cannot fail
   if (linger_timer_ != 0) loop->Cancel(linger_timer_);
@@ -279,6 +371,12 @@ void Connection::Close(CloseReason reason) {
   const int closed_fd = fd_;
   close(fd_);
   fd_ = -1;
+  if (ConnectionDeadlines* deadlines = context_->deadlines; deadlines != nullptr) {
+    deadlines->idle.Cancel(&idle_deadline_);
+    deadlines->request.Cancel(&request_deadline_);
+    deadlines->keepalive.Cancel(&keepalive_deadline_);
+    deadlines->send.Cancel(&send_deadline_);
+  }
   ServerStats* stats = context_->stats;
   switch (reason) {
     case CloseReason::kPeerClosed:
@@ -286,6 +384,9 @@ void Connection::Close(CloseReason reason) {
       break;
     case CloseReason::kReset:
       ++stats->connections_reset_by_peer;
+      break;
+    case CloseReason::kNetworkTimeout:
+      ++stats->connections_lost_to_network_timeout;
       break;
     case CloseReason::kError:
       ++stats->connections_closed_on_error;

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "reactor/buffer.h"
+#include "reactor/deadline_list.h"
 #include "reactor/event_loop.h"
 #include "reactor/protocol.h"
 #include "reactor/server_stats.h"
@@ -20,13 +21,37 @@ struct ConnectionOptions {
   // memory is the loop's shared scratch buffer.
   size_t read_chunk_bytes = 64 * 1024;
   // Reading pauses while more than `high_water_bytes` of output wait for a slow reader, and
-  // resumes once they fall to `low_water_bytes`: a client that sends without reading cannot grow
-  // the server's memory without bound.
+  // resumes once they fall to `low_water_bytes` (or to the session's output budget, if lower):
+  // a client that sends without reading cannot grow the server's memory without bound.
   size_t high_water_bytes = 4 * 1024 * 1024;
   size_t low_water_bytes = 1024 * 1024;
   // A graceful close with unread input waits this long for the peer to close its side (see
   // Connection::CloseGracefully); then the connection is cut.
   absl::Duration linger_timeout = absl::Seconds(5);
+};
+
+class Connection;
+
+// The timeouts a server enforces, one DeadlineList per kind (each of one fixed duration), so
+// that expiring them costs what expires, not a scan of every connection. A connection keeps its
+// own place in each: it knows when a clock starts, stops or restarts; the server expires them.
+struct ConnectionDeadlines {
+  // No traffic either way (--idle_timeout).
+  DeadlineList<Connection> idle{absl::ZeroDuration()};
+  // An incomplete request, from accept or from the end of the previous request (--request_timeout).
+  DeadlineList<Connection> request{absl::ZeroDuration()};
+  // Between requests, with nothing owed (--keepalive_timeout).
+  DeadlineList<Connection> keepalive{absl::ZeroDuration()};
+  // Pending output that makes no progress (--send_timeout).
+  DeadlineList<Connection> send{absl::ZeroDuration()};
+
+  ConnectionDeadlines() = default;
+  ConnectionDeadlines(absl::Duration idle_timeout, absl::Duration request_timeout,
+                      absl::Duration keepalive_timeout, absl::Duration send_timeout)
+      : idle(idle_timeout),
+        request(request_timeout),
+        keepalive(keepalive_timeout),
+        send(send_timeout) {}
 };
 
 // What the loop's connections share. One loop thread uses it, so one set of scratch buffers
@@ -37,20 +62,44 @@ struct ConnectionContext {
   EventLoop* loop = nullptr;
   ConnectionOptions options;
   ServerStats* stats = nullptr;
+  // Null: no timeouts (a connection driven on its own, as in tests).
+  ConnectionDeadlines* deadlines = nullptr;
   Buffer scratch_input;
   Buffer scratch_output;
 };
 
 enum class CloseReason {
-  kPeerClosed,     // the peer finished sending and everything owed was delivered
-  kProtocol,       // the session asked to close (QUIT, protocol error, Connection: close)
-  kReset,          // the peer reset the connection (ECONNRESET, EPIPE, EPOLLERR)
-  kError,          // any other socket error
-  kTimeout,        // idle, request or send timeout
-  kServerClosing,  // shutdown
+  kPeerClosed,      // the peer finished sending and everything owed was delivered
+  kProtocol,        // the session asked to close (QUIT, protocol error, Connection: close)
+  kReset,           // the peer reset the connection (ECONNRESET, EPIPE)
+  kNetworkTimeout,  // the kernel gave up on the peer (ETIMEDOUT: keep-alive probes, retransmits)
+  kError,           // any other socket error
+  kTimeout,         // one of our timeouts: idle, request, keep-alive or send
+  kServerClosing,   // shutdown
 };
 
-class Connection;
+// Where a connection is in its life. Every transition is made by Connection::Settle (and
+// Close), so what the connection waits for in each state is decided in one place:
+//
+//   kReading ----------> kPausedForBackpressure   output above the high-water mark
+//      ^  \  <---------                           ...fell to the resume level
+//      |   \---------> kPausedForBudget           the session stopped with requests unhandled
+//      |  <-------------                           ...output fell to the resume level
+//      v
+//   kFlushing           no more input (peer's EOF, the session's close, drain): deliver, then
+//      |                close, or linger if the peer is still sending
+//      v
+//   kLingering --------> kClosed                   the peer's EOF or the linger timeout
+//
+// Any state goes to kClosed on an error, a timeout or a forced shutdown.
+enum class ConnectionState {
+  kReading,                // reading requests and answering them
+  kPausedForBackpressure,  // not reading: too much output waits for a slow reader
+  kPausedForBudget,        // not reading: complete requests wait until output drains
+  kFlushing,               // not reading: delivering what is owed before closing
+  kLingering,              // FIN sent: discarding input until the peer's FIN
+  kClosed,
+};
 
 // Told when a connection has closed its fd (`closed_fd` is the number it had). The connection
 // must not be destroyed inside this call (its handler may still be on the stack); defer the
@@ -86,6 +135,9 @@ class Connection : public EventHandler {
 
   // Registers with the loop. On failure the fd is closed and the observer is not called.
   absl::Status Start();
+  // Registers a connection the server will not serve (the session may be null), sends it
+  // `message` and closes it as gracefully as any other close. Same failure contract as Start.
+  absl::Status StartRefusal(std::string_view message);
 
   // Closes now, dropping undelivered output. Safe from inside this connection's own handler.
   void Close(CloseReason reason);
@@ -94,8 +146,9 @@ class Connection : public EventHandler {
   void Drain();
 
   int fd() const { return fd_; }
-  bool closed() const { return fd_ < 0; }
-  bool reading() const { return reading_; }
+  ConnectionState state() const { return state_; }
+  bool closed() const { return state_ == ConnectionState::kClosed; }
+  bool reading() const { return state_ == ConnectionState::kReading; }
   // Nothing owed and no partial request held: closing loses nothing.
   bool idle() const { return output_.empty() && input_.empty(); }
   size_t pending_output_bytes() const { return output_.size(); }
@@ -105,10 +158,6 @@ class Connection : public EventHandler {
     return input_.capacity() + output_.capacity() + (session_ ? session_->memory_bytes() : 0);
   }
   int64_t last_activity_nanos() const { return last_activity_nanos_; }
-  // When the incomplete request now buffered began to wait for its bytes; 0 if there is none.
-  int64_t partial_request_since_nanos() const { return partial_since_nanos_; }
-  // When pending output last made progress (or began to wait); 0 if nothing is pending.
-  int64_t output_stalled_since_nanos() const { return output_.empty() ? 0 : send_progress_nanos_; }
 
   void OnEvents(uint32_t events) override;
 
@@ -119,13 +168,20 @@ class Connection : public EventHandler {
   // Sends from `buffer` until it is empty or the socket is full. False if the connection closed.
   bool SendFrom(Buffer& buffer);
   void HandleWritable();
-  // Derives the epoll interest from the state, and closes when nothing more can happen.
-  void UpdateInterest();
+  // Ends reading: what is owed is delivered, then the connection closes for `reason`.
+  void StopReading(CloseReason reason);
+  // The one place of state transitions: after anything happened, moves to the state the
+  // buffers call for, closes when nothing more can happen, starts and stops the deadlines the
+  // state runs, and sets the epoll interest the state needs.
+  void Settle();
+  void UpdateDeadlines();
   // Closes after everything owed was written, without letting unread input turn the close into
   // an RST that would destroy those replies in flight.
   void CloseGracefully(CloseReason reason);
   // While lingering: reads and drops input until the peer's EOF.
   void DiscardUntilPeerCloses();
+  // Output at or below which a paused connection goes on.
+  size_t resume_bytes() const;
   // Brings the server's buffered-bytes gauges up to date with this connection's buffers.
   void CountBuffered();
 
@@ -133,21 +189,22 @@ class Connection : public EventHandler {
   int fd_;
   std::unique_ptr<Protocol> session_;
   ConnectionObserver* const observer_;
-  Buffer input_;                 // only an incomplete request waiting for the rest
-  Buffer output_;                // only what the socket would not take yet
-  bool reading_ = true;          // EPOLLIN wanted (false while paused by backpressure)
-  bool input_finished_ = false;  // nothing more will be read: EOF, session's close, or drain
-  bool peer_finished_ = false;   // the peer sent EOF
-  bool draining_ = false;
-  bool lingering_ = false;          // FIN sent; waiting for the peer's
-  bool paused_for_output_ = false;  // the session left complete requests in input_ for later
-  CloseReason linger_reason_ = CloseReason::kProtocol;
+  ConnectionState state_ = ConnectionState::kReading;
+  Buffer input_;   // only an incomplete request waiting for the rest
+  Buffer output_;  // only what the socket would not take yet
+  // kFlushing: why the connection closes once its output is delivered (kPeerClosed: the peer
+  // finished; a plain close. Otherwise we end it: a graceful close).
+  CloseReason finish_reason_ = CloseReason::kProtocol;
+  bool drain_requested_ = false;    // the server is closing: stop once no request is in progress
+  bool request_completed_ = false;  // a request finished since the last bytes arrived
   TimerId linger_timer_ = 0;
   int64_t last_activity_nanos_ = 0;
-  int64_t partial_since_nanos_ = 0;
-  int64_t send_progress_nanos_ = 0;
   size_t counted_input_ = 0;  // input_.size() as the gauges last counted it
   size_t counted_output_ = 0;
+  DeadlineList<Connection>::Node idle_deadline_{this};
+  DeadlineList<Connection>::Node request_deadline_{this};
+  DeadlineList<Connection>::Node keepalive_deadline_{this};
+  DeadlineList<Connection>::Node send_deadline_{this};
 };
 
 }  // namespace reactor

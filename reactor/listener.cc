@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +40,24 @@ absl::StatusOr<std::unique_ptr<Listener>> Listener::Create(EventLoop* loop,
   }
   if (options.reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
     return absl::ErrnoToStatus(errno, "setsockopt(SO_REUSEPORT)");
+  }
+  // Replies are written whole; Nagle would only hold back the tail of a reply for an ACK.
+  if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
+    return absl::ErrnoToStatus(errno, "setsockopt(TCP_NODELAY)");
+  }
+  if (options.tcp_keepalive > absl::ZeroDuration() &&
+      options.tcp_keepalive != absl::InfiniteDuration()) {
+    // The kernel takes whole seconds, at most 32767 for the idle time.
+    const int idle = static_cast<int>(
+        std::clamp<int64_t>(absl::ToInt64Seconds(options.tcp_keepalive), 1, 32767));
+    const int interval = std::max(1, idle / 3);
+    const int probes = 3;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes) < 0) {
+      return absl::ErrnoToStatus(errno, "setsockopt(SO_KEEPALIVE)");
+    }
   }
   if (bind(fd, addr->sockaddr_ptr(), addr->length()) < 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("bind ", addr->ToString()));
@@ -100,10 +119,6 @@ void Listener::OnEvents(uint32_t events) {
         accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (conn >= 0) {
       ++stats_->accepted;
-      const int one = 1;
-      // Replies are written whole; Nagle would only hold back the tail of a reply for an ACK.
-      // Failure only costs latency, and the connection is still good.
-      (void)setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       on_accept_(conn, SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&peer), peer_len));
       continue;
     }

@@ -21,6 +21,10 @@ struct ListenerOptions {
   uint16_t port = 0;  // 0: the kernel picks a free port; see Listener::address()
   int backlog = 511;
   bool reuse_port = false;  // SO_REUSEPORT, for N loops sharing one port
+  // SO_KEEPALIVE with this idle time before the first probe (then probes a third of it apart,
+  // three of them, as Redis's tcp-keepalive does): a peer that vanished without a FIN (power
+  // loss, a dropped NAT entry) is found and its connection reaped. Zero or infinite: off.
+  absl::Duration tcp_keepalive = absl::Seconds(300);
   // accept4 calls per wakeup. Bounded so a connect storm cannot starve established connections;
   // level triggering brings the listener back for the rest.
   int max_accepts_per_wakeup = 64;
@@ -29,7 +33,9 @@ struct ListenerOptions {
 };
 
 // Accepts connections on `loop` and hands each new socket (non-blocking, close-on-exec,
-// TCP_NODELAY) to the callback, which owns it from then on.
+// TCP_NODELAY, SO_KEEPALIVE as configured) to the callback, which owns it from then on. The
+// socket options are set once, on the listening socket: Linux copies them to every accepted
+// socket (tests/reactor/listener_test checks it), which saves a setsockopt per connection.
 //
 // Running out of fds (EMFILE/ENFILE) is where naive loops spin: the pending connection keeps the
 // listener readable, and every accept4 fails at once. This listener keeps one spare fd open; on

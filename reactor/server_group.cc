@@ -9,6 +9,8 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+
 namespace reactor {
 
 absl::StatusOr<std::unique_ptr<ServerGroup>> ServerGroup::Create(int loops,
@@ -44,11 +46,12 @@ ServerGroup::~ServerGroup() {
   for (auto& member : members_) member->server.reset();
 }
 
-absl::Status ServerGroup::Run(absl::AnyInvocable<void(int signo)> on_signal) {
+absl::Status ServerGroup::Run(std::initializer_list<int> stop_signals,
+                              absl::AnyInvocable<void(int signo)> on_signal) {
   EventLoop* main_loop = members_.front()->loop.get();
   // Before any thread starts, so every thread inherits the blocked mask and the signals can only
   // arrive through loop 0's signalfd.
-  absl::Status signals = main_loop->HandleSignals({SIGINT, SIGTERM}, [&](int signo) {
+  absl::Status signals = main_loop->HandleSignals(stop_signals, [&](int signo) {
     on_signal(signo);
     if (shutting_down_) {  // a second signal: stop draining, stop now
       for (auto& member : members_) member->loop->Stop();
@@ -60,16 +63,22 @@ absl::Status ServerGroup::Run(absl::AnyInvocable<void(int signo)> on_signal) {
 
   std::vector<std::thread> threads;
   std::vector<absl::Status> results(members_.size());
+  auto stop_all = [this] {
+    for (auto& member : members_) member->loop->Stop();  // Stop() is safe from any thread
+  };
   for (size_t i = 1; i < members_.size(); ++i) {
-    threads.emplace_back([this, i, &results] { results[i] = members_[i]->loop->Run(); });
+    threads.emplace_back([this, i, &results, &stop_all] {
+      results[i] = members_[i]->loop->Run();
+      if (!results[i].ok()) stop_all();
+    });
   }
   results[0] = main_loop->Run();
-  if (!results[0].ok()) {
-    for (auto& member : members_) member->loop->Stop();
-  }
+  if (!results[0].ok()) stop_all();
   for (std::thread& thread : threads) thread.join();
-  for (const absl::Status& result : results) {
-    if (!result.ok()) return result;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok()) {
+      return absl::Status(results[i].code(), absl::StrCat("loop ", i, ": ", results[i].message()));
+    }
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 #define REACTOR_SERVER_GROUP_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -29,7 +30,7 @@ namespace reactor {
 //     return std::make_unique<MyFactory>(loop, std::move(total));
 //   });
 //   printf("listening on %s\n", (*group)->address().ToString().c_str());
-//   (*group)->Run([](int signo) { /* log it */ });
+//   (*group)->Run({SIGINT, SIGTERM}, [](int signo) { /* log it */ });
 class ServerGroup {
  public:
   // Makes one loop's protocol factory. `loop_stats` are that loop's counters (written on its
@@ -46,11 +47,18 @@ class ServerGroup {
 
   const SocketAddress& address() const { return members_.front()->server->address(); }
   int loops() const { return static_cast<int>(members_.size()); }
+  // Loop `index` (0: the one Run() runs on the calling thread), for timers of the protocol's own
+  // (e.g. the keyspace's active expiry). Before Run(), set them from the creating thread.
+  EventLoop* loop(int index) const { return members_[index]->loop.get(); }
 
-  // Serves until SIGINT or SIGTERM: the first signal shuts every server down gracefully (see
-  // TcpServer::Shutdown) and Run returns when all have finished; a second one stops at once.
-  // `on_signal` runs on the calling thread when a signal arrives. Call it once.
-  absl::Status Run(absl::AnyInvocable<void(int signo)> on_signal);
+  // Serves until one of `stop_signals` arrives: the first shuts every server down gracefully
+  // (see TcpServer::Shutdown) and Run returns when all have finished; a second one stops at
+  // once. Which signals mean "stop" is the caller's choice (a binary's, usually SIGINT and
+  // SIGTERM). `on_signal` runs on the calling thread when one arrives. If any loop fails, every
+  // loop is stopped and Run returns that loop's error: no connection is left orphaned on a
+  // loop that no longer runs. Call it once.
+  absl::Status Run(std::initializer_list<int> stop_signals,
+                   absl::AnyInvocable<void(int signo)> on_signal);
 
   // Counters summed over the loops; callable from any thread at any time (exact once Run() has
   // returned).

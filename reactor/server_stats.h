@@ -39,13 +39,15 @@ struct ServerStats {
   Counter connections_rejected;  // refused by max_connections
   Counter connections_current;
   Counter connections_closed_by_peer;
-  Counter connections_reset_by_peer;       // ECONNRESET, EPIPE: e.g. closed with requests in flight
-  Counter connections_closed_on_error;     // any other socket error
-  Counter connections_closed_by_protocol;  // QUIT, a protocol error, Connection: close
+  Counter connections_reset_by_peer;  // ECONNRESET, EPIPE: e.g. closed with requests in flight
+  Counter connections_lost_to_network_timeout;  // the kernel gave up on the peer (ETIMEDOUT)
+  Counter connections_closed_on_error;          // any other socket error
+  Counter connections_closed_by_protocol;       // QUIT, a protocol error, Connection: close
   Counter connections_closed_at_shutdown;
-  Counter connections_timed_out;  // all of the three below
+  Counter connections_timed_out;  // by our own timeouts: idle, request, keep-alive, send
   Counter timed_out_idle;         // no traffic for idle_timeout
   Counter timed_out_request;      // a request still incomplete after request_timeout
+  Counter timed_out_keepalive;    // no new request within keepalive_timeout
   Counter timed_out_send;         // output stuck for send_timeout
   Counter bytes_in;
   Counter bytes_out;

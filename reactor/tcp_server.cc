@@ -1,6 +1,7 @@
 // TcpServer: admission, the fd-indexed connection table, the idle sweep and graceful shutdown.
 #include "reactor/tcp_server.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,10 +18,16 @@ TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolF
     : loop_(loop),
       options_(options),
       factory_(factory),
-      stats_(stats != nullptr ? stats : &own_stats_) {
+      stats_(stats != nullptr ? stats : &own_stats_),
+      deadlines_(options.idle_timeout, options.request_timeout, options.keepalive_timeout,
+                 options.send_timeout) {
   context_.loop = loop;
   context_.options = options.connection;
   context_.stats = stats_;
+  context_.deadlines = &deadlines_;
+  refusal_context_.loop = loop;
+  refusal_context_.options = options.connection;
+  refusal_context_.stats = stats_;
 }
 
 TcpServer::~TcpServer() {
@@ -28,6 +35,7 @@ TcpServer::~TcpServer() {
   if (drain_deadline_timer_ != 0) loop_->Cancel(drain_deadline_timer_);
   // Connections close their fds in their destructors; no observer calls from here on.
   connections_.clear();
+  refusals_.clear();
   if (options_.shared_connection_count != nullptr) {
     options_.shared_connection_count->fetch_sub(connection_count_);
   }
@@ -41,13 +49,14 @@ absl::Status TcpServer::Start() {
   listener_ = std::move(*listener);
   stats_->start_nanos = MonotonicNanos();
   absl::Duration shortest = absl::InfiniteDuration();
-  for (absl::Duration timeout :
-       {options_.idle_timeout, options_.request_timeout, options_.send_timeout}) {
+  for (absl::Duration timeout : {options_.idle_timeout, options_.request_timeout,
+                                 options_.keepalive_timeout, options_.send_timeout}) {
     if (timeout > absl::ZeroDuration()) shortest = std::min(shortest, timeout);
   }
   if (shortest != absl::InfiniteDuration()) {
-    // A sweep, as Redis's clientsCron does, instead of timers per connection: resetting a timer
-    // on every request would cost more than scanning all connections a few times a second.
+    // One tick for all connections, instead of a timer each: a connection moves its deadline
+    // in O(1) without touching the loop's timers, and a tick looks only at what has expired.
+    // A tenth of the shortest timeout: a deadline is kept to within 10%.
     const absl::Duration period =
         std::min(absl::Seconds(1), std::max(absl::Milliseconds(10), shortest / 10));
     sweep_timer_ = loop_->RunEvery(period, [this] { ExpireConnections(); });
@@ -57,21 +66,7 @@ absl::Status TcpServer::Start() {
 
 void TcpServer::OnAccept(int fd, const SocketAddress& peer) {
   if (!Admit()) {
-    // Counted first, so that anyone told "full" finds the refusal already counted.
-    ++stats_->connections_rejected;
-    static logging::RateLimitedLog refusals(logging::Level::kWarning,
-                                            "connections refused at max_connections");
-    refusals.Log([&] {
-      return absl::StrCat("refused a connection from ", peer.ToString(), ": max_connections (",
-                          options_.max_connections, ") reached");
-    });
-    // Refuse before allocating anything, in the protocol's own words so the client can tell
-    // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
-    const std::string_view message = factory_->RejectionMessage();
-    if (!message.empty()) {
-      (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
-    close(fd);
+    Refuse(fd, peer);
     return;
   }
   if (static_cast<size_t>(fd) >= connections_.size()) {
@@ -104,9 +99,49 @@ void TcpServer::Release() {
   if (options_.shared_connection_count != nullptr) options_.shared_connection_count->fetch_sub(1);
 }
 
+void TcpServer::Refuse(int fd, const SocketAddress& peer) {
+  // Counted first, so that anyone told "full" finds the refusal already counted.
+  ++stats_->connections_rejected;
+  static logging::RateLimitedLog refusals(logging::Level::kWarning,
+                                          "connections refused at max_connections");
+  refusals.Log([&] {
+    return absl::StrCat("refused a connection from ", peer.ToString(), ": max_connections (",
+                        options_.max_connections, ") reached");
+  });
+  // Refused before a session is made, in the protocol's own words so the client can tell
+  // "full" from "broken". One non-blocking send: a fresh socket's buffer always has room.
+  const std::string_view message = factory_->RejectionMessage();
+  int unread = 0;
+  // A client that has sent nothing yet gets a plain close, which is a clean FIN; one that has
+  // (redis-cli sends at once) would get an RST from close(), and an RST can destroy the
+  // refusal before it is read. Those linger like any graceful close, within a bound: a flood
+  // of them must not take the fds that max_connections keeps in reserve.
+  constexpr size_t kMaxLingeringRefusals = 16;
+  if (message.empty() || ioctl(fd, FIONREAD, &unread) < 0 || unread == 0 ||
+      refusals_.size() >= kMaxLingeringRefusals) {
+    if (!message.empty()) {
+      (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    close(fd);
+    return;
+  }
+  ConnectionObserver* observer = this;
+  auto refusal = std::make_unique<Connection>(&refusal_context_, fd, nullptr, observer);
+  Connection* raw = refusal.get();
+  if (!raw->StartRefusal(message).ok()) return;  // epoll_ctl failed; the fd is closed
+  if (!raw->closed()) refusals_.emplace(raw, std::move(refusal));
+}
+
 void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) {
+  if (auto refusal = refusals_.find(connection); refusal != refusals_.end()) {
+    loop_->Defer([dead = std::move(refusal->second)] {});
+    refusals_.erase(refusal);
+    return;
+  }
+  // Closed inside StartRefusal, before it was stored: the caller frees it.
+  if (static_cast<size_t>(closed_fd) >= connections_.size()) return;
   std::unique_ptr<Connection>& slot = connections_[closed_fd];
-  if (slot.get() != connection) return;  // not one of ours (cannot happen; cheap to check)
+  if (slot.get() != connection) return;
   // The handler that closed it may still be on the stack: free it after this batch. The slot is
   // free now, so a new connection given the same fd number in this batch is stored correctly.
   loop_->Defer([dead = std::move(slot)] {});
@@ -118,43 +153,37 @@ void TcpServer::OnConnectionClosed(Connection* connection, int closed_fd, CloseR
 
 void TcpServer::ExpireConnections() {
   const int64_t now = loop_->now_nanos();
-  // A zero timeout is off: its limit is beyond any age.
-  auto limit = [](absl::Duration timeout) {
-    return timeout > absl::ZeroDuration() ? absl::ToInt64Nanoseconds(timeout) : INT64_MAX;
+  // One rate-limited log per kind: a tick may close thousands at once.
+  static logging::RateLimitedLog idle_log(logging::Level::kInfo, "idle timeouts");
+  static logging::RateLimitedLog request_log(logging::Level::kInfo, "request timeouts");
+  static logging::RateLimitedLog keepalive_log(logging::Level::kInfo, "keep-alive timeouts");
+  static logging::RateLimitedLog send_log(logging::Level::kInfo, "send timeouts");
+  struct Kind {
+    DeadlineList<Connection>* list;
+    Counter* counter;
+    logging::RateLimitedLog* log;
+    const absl::Duration* timeout;
+    const char* what;
   };
-  const int64_t idle = limit(options_.idle_timeout);
-  const int64_t request = limit(options_.request_timeout);
-  const int64_t send = limit(options_.send_timeout);
-  for (auto& connection : connections_) {
-    if (connection == nullptr || connection->closed()) continue;
-    const int64_t partial_since = connection->partial_request_since_nanos();
-    const int64_t stalled_since = connection->output_stalled_since_nanos();
-    // One rate-limited log per kind: a sweep may close thousands at once.
-    static logging::RateLimitedLog idle_log(logging::Level::kInfo, "idle timeouts");
-    static logging::RateLimitedLog request_log(logging::Level::kInfo, "request timeouts");
-    static logging::RateLimitedLog send_log(logging::Level::kInfo, "send timeouts");
-    if (now - connection->last_activity_nanos() > idle) {
-      ++stats_->timed_out_idle;
-      idle_log.Log([&] {
-        return absl::StrCat("closed a connection idle for more than ",
-                            absl::FormatDuration(options_.idle_timeout), " (idle_timeout)");
+  // Closing a connection takes it out of every list, so each is counted under one timeout.
+  const Kind kinds[] = {
+      {&deadlines_.idle, &stats_->timed_out_idle, &idle_log, &options_.idle_timeout,
+       "with no traffic (idle_timeout) for"},
+      {&deadlines_.request, &stats_->timed_out_request, &request_log, &options_.request_timeout,
+       "whose request was incomplete (request_timeout) after"},
+      {&deadlines_.keepalive, &stats_->timed_out_keepalive, &keepalive_log,
+       &options_.keepalive_timeout, "idle between requests (keepalive_timeout) for"},
+      {&deadlines_.send, &stats_->timed_out_send, &send_log, &options_.send_timeout,
+       "whose output made no progress (send_timeout) for"},
+  };
+  for (auto [list, counter, log, timeout, what] : kinds) {
+    list->ExpireUntil(now, [&](Connection* connection) {
+      ++*counter;
+      log->Log([&] {
+        return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout));
       });
-    } else if (partial_since != 0 && now - partial_since > request) {
-      ++stats_->timed_out_request;
-      request_log.Log([&] {
-        return absl::StrCat("closed a connection whose request was incomplete after ",
-                            absl::FormatDuration(options_.request_timeout), " (request_timeout)");
-      });
-    } else if (stalled_since != 0 && now - stalled_since > send) {
-      ++stats_->timed_out_send;
-      send_log.Log([&] {
-        return absl::StrCat("closed a connection whose output made no progress for ",
-                            absl::FormatDuration(options_.send_timeout), " (send_timeout)");
-      });
-    } else {
-      continue;
-    }
-    connection->Close(CloseReason::kTimeout);
+      connection->Close(CloseReason::kTimeout);
+    });
   }
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -28,11 +29,17 @@ struct TcpServerOptions {
   // When several servers share one limit (a ServerGroup's loops), the count they all admit
   // against; null: this server's own connections only.
   std::shared_ptr<std::atomic<size_t>> shared_connection_count;
-  // A connection with no traffic either way for this long is closed. Zero: never.
+  // A connection with no traffic either way for this long is closed. Zero or infinite: never
+  // (as for every timeout here).
   absl::Duration idle_timeout = absl::ZeroDuration();
   // An incomplete request must be whole this long after it began, however its bytes trickle in:
-  // a deadline that trickling cannot reset is what defeats slowloris. Zero: never.
+  // a deadline that trickling cannot reset is what defeats slowloris. The first request's clock
+  // starts at accept, so a connection that says nothing is closed too; each later one's when
+  // the previous request completed with bytes of the next already here, or at its first byte.
   absl::Duration request_timeout = absl::ZeroDuration();
+  // A connection with nothing owed and no request begun is closed this long after its last
+  // request completed (HTTP keep-alive; Redis keeps idle clients for ever).
+  absl::Duration keepalive_timeout = absl::ZeroDuration();
   // Output that makes no progress for this long (the peer stopped reading) closes the
   // connection, instead of holding its buffers for ever. Zero: never.
   absl::Duration send_timeout = absl::ZeroDuration();
@@ -77,8 +84,11 @@ class TcpServer : private ConnectionObserver {
   // Takes a place under max_connections; false if the server (or the group) is full.
   bool Admit();
   void Release();
+  // Refuses a connection over max_connections in the factory's words, through a lingering close
+  // when the client has sent something already (a plain close would reset the refusal away).
+  void Refuse(int fd, const SocketAddress& peer);
   void OnConnectionClosed(Connection* connection, int closed_fd, CloseReason reason) override;
-  // The timeout sweep: closes connections past idle_timeout, request_timeout or send_timeout.
+  // Closes the connections whose deadlines have passed: the cost is what expires.
   void ExpireConnections();
   void FinishShutdownIfDone();
 
@@ -87,11 +97,18 @@ class TcpServer : private ConnectionObserver {
   ProtocolFactory* const factory_;
   ServerStats own_stats_;
   ServerStats* const stats_;
+  // Before the connections, which keep their places in these lists until destroyed.
+  ConnectionDeadlines deadlines_;
   ConnectionContext context_;
+  // Refusals run no deadlines but the linger timeout.
+  ConnectionContext refusal_context_;
   std::unique_ptr<Listener> listener_;
   // Indexed by fd: O(1) lookup and no hashing; fds are small, dense integers.
   std::vector<std::unique_ptr<Connection>> connections_;
   size_t connection_count_ = 0;
+  // Refused connections still delivering their refusal, outside max_connections (few, and
+  // bounded by kMaxLingeringRefusals).
+  absl::flat_hash_map<Connection*, std::unique_ptr<Connection>> refusals_;
   TimerId sweep_timer_ = 0;
 
   bool shutting_down_ = false;

@@ -2,18 +2,22 @@
 // on SIGINT/SIGTERM drains gracefully and prints a summary.
 #include <malloc.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "logging/log.h"
@@ -22,6 +26,8 @@
 #include "reactor/fd_limit.h"
 #include "reactor/server_group.h"
 #include "reactor/socket_address.h"
+#include "server/active_expiry.h"
+#include "server/dataset.h"
 #include "server/echo_session.h"
 #include "server/http_session.h"
 #include "server/metrics_endpoint.h"
@@ -47,6 +53,13 @@ ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(60),
 ABSL_FLAG(absl::Duration, send_timeout, absl::Seconds(60),
           "Close a connection whose pending output makes no progress for this long (the "
           "client stopped reading); 0 or inf never.");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(-1),
+          "Close a connection this long after its last request when nothing is owed and no new "
+          "request has begun; 0 or inf never. Unset: 75s for http (as nginx), never for resp "
+          "and echo (as Redis).");
+ABSL_FLAG(absl::Duration, tcp_keepalive, absl::Seconds(300),
+          "SO_KEEPALIVE: probe a connection silent this long, so peers that vanished without a "
+          "FIN are reaped (as Redis's tcp-keepalive); 0 or inf off.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(1),
           "On SIGINT/SIGTERM, how long pending replies may take before connections are cut; "
           "inf waits for them however long they take.");
@@ -55,6 +68,9 @@ ABSL_FLAG(int64_t, max_bulk_bytes, 512LL << 20,
 ABSL_FLAG(int64_t, max_request_bytes, 1LL << 30,
           "resp: largest unparsed input per connection (Redis's client-max-query-buffer), "
           ">= 64 KiB; past it the client gets a protocol error and is closed.");
+ABSL_FLAG(std::string, maxmemory, "0",
+          "resp: used memory above which writes get Redis's OOM error (noeviction), as Redis "
+          "spells it: 0 (no limit), bytes, or with k, kb, m, mb, g, gb.");
 ABSL_FLAG(std::string, http_body, "Hello, World!\n", "http: the body every GET answers.");
 ABSL_FLAG(int64_t, http_body_bytes, -1,
           "http: answer GET with this many bytes of 'x' instead of --http_body, 0-1 GiB.");
@@ -77,10 +93,41 @@ namespace {
   std::exit(2);
 }
 
+// Redis's memtoull: "100", "100mb", "1gb" (k/m/g are powers of 1000, kb/mb/gb of 1024).
+std::optional<uint64_t> ParseMemory(std::string text) {
+  text = absl::AsciiStrToLower(text);
+  struct Unit {
+    const char* suffix;
+    uint64_t multiplier;
+  };
+  constexpr Unit kUnits[] = {{"kb", 1ULL << 10},
+                             {"mb", 1ULL << 20},
+                             {"gb", 1ULL << 30},
+                             {"k", 1000},
+                             {"m", 1000000},
+                             {"g", 1000000000},
+                             {"b", 1}};
+  uint64_t multiplier = 1;
+  for (const Unit& unit : kUnits) {
+    const size_t length = std::strlen(unit.suffix);
+    if (text.size() > length && text.compare(text.size() - length, length, unit.suffix) == 0) {
+      multiplier = unit.multiplier;
+      text.resize(text.size() - length);
+      break;
+    }
+  }
+  uint64_t value = 0;
+  if (text.empty() || !absl::SimpleAtoi(text, &value) || value > UINT64_MAX / multiplier) {
+    return std::nullopt;
+  }
+  return value * multiplier;
+}
+
 // The session factory --protocol names, configured from its own flags.
 std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
                                                        reactor::ServerStats* loop_stats,
-                                                       reactor::StatsSnapshot total) {
+                                                       reactor::StatsSnapshot total,
+                                                       server::Dataset* dataset) {
   if (name == "echo") return std::make_unique<server::EchoFactory>();
   if (name == "resp") {
     server::RespOptions options;
@@ -91,7 +138,12 @@ std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
     const int64_t max_request = absl::GetFlag(FLAGS_max_request_bytes);
     if (max_request < (64 << 10)) FlagError("max_request_bytes", "must be >= 65536");
     options.max_request_bytes = static_cast<size_t>(max_request);
-    return std::make_unique<server::RespFactory>(options, loop_stats, std::move(total));
+    const std::optional<uint64_t> maxmemory = ParseMemory(absl::GetFlag(FLAGS_maxmemory));
+    if (!maxmemory) FlagError("maxmemory", "must be bytes, e.g. 0, 1048576, 100mb or 2gb");
+    options.maxmemory_bytes = *maxmemory;
+    // SHUTDOWN stops the server exactly as SIGTERM does: the group's signalfd receives it.
+    options.shutdown = [] { kill(getpid(), SIGTERM); };
+    return std::make_unique<server::RespFactory>(options, loop_stats, std::move(total), dataset);
   }
   if (name == "http") {
     server::HttpOptions options;
@@ -141,6 +193,18 @@ int main(int argc, char** argv) {
   if (options.request_timeout < absl::ZeroDuration()) FlagError("request_timeout", "must be >= 0");
   options.send_timeout = absl::GetFlag(FLAGS_send_timeout);
   if (options.send_timeout < absl::ZeroDuration()) FlagError("send_timeout", "must be >= 0");
+  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  if (options.keepalive_timeout < absl::ZeroDuration()) {
+    if (options.keepalive_timeout != absl::Seconds(-1)) {
+      FlagError("keepalive_timeout", "must be >= 0");
+    }
+    options.keepalive_timeout = protocol == "http" ? absl::Seconds(75) : absl::ZeroDuration();
+  }
+  options.listener.tcp_keepalive = absl::GetFlag(FLAGS_tcp_keepalive);
+  if (options.listener.tcp_keepalive < absl::ZeroDuration()) {
+    FlagError("tcp_keepalive", "must be >= 0");
+  }
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   if (options.drain_timeout < absl::ZeroDuration()) FlagError("drain_timeout", "must be >= 0");
   const int64_t high_water = absl::GetFlag(FLAGS_high_water_bytes);
@@ -179,16 +243,21 @@ int main(int argc, char** argv) {
   // to kill the process because a client went away.
   signal(SIGPIPE, SIG_IGN);
 
-  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  // resp: one keyspace for every loop (see server/dataset.h for why and what it costs).
+  server::Dataset dataset(/*shared=*/loops > 1);
   absl::StatusOr<std::unique_ptr<reactor::ServerGroup>> group = reactor::ServerGroup::Create(
-      loops, options, [&protocol](reactor::ServerStats* loop_stats, reactor::StatsSnapshot total) {
-        return MakeProtocol(protocol, loop_stats, std::move(total));
+      loops, options,
+      [&protocol, &dataset](reactor::ServerStats* loop_stats, reactor::StatsSnapshot total) {
+        return MakeProtocol(protocol, loop_stats, std::move(total), &dataset);
       });
   if (!group.ok()) {
     logging::Log(logging::Level::kError, "server: cannot listen on %s:%d: %s",
                  options.listener.host, port, group.status().ToString());
     return 1;
   }
+  std::optional<server::ActiveExpiry> expiry;
+  if (protocol == "resp") expiry.emplace((*group)->loop(0), &dataset);
+
   // Scripts wait for this exact line to learn the port; flush so they see it at once.
   std::printf("listening on %s\n", (*group)->address().ToString().c_str());
   std::fflush(stdout);
@@ -218,7 +287,7 @@ int main(int argc, char** argv) {
   logging::Log(logging::Level::kInfo, "server: serving %s on %s with %d loop(s)", protocol,
                server_group->address().ToString(), loops);
 
-  absl::Status run = server_group->Run([](int signo) {
+  absl::Status run = server_group->Run({SIGINT, SIGTERM}, [](int signo) {
     logging::Log(logging::Level::kInfo,
                  "server: %s: stopping (a second signal cuts the drain short)", strsignal(signo));
   });
@@ -227,7 +296,8 @@ int main(int argc, char** argv) {
   metrics.reset();
   logging::RateLimitedLog::FlushAll();
   if (!run.ok()) {
-    logging::Log(logging::Level::kError, "server: event loop failed: %s", run.ToString());
+    logging::Log(logging::Level::kError, "server: event loop failed, server stopped: %s",
+                 run.ToString());
     return 1;
   }
   const reactor::ServerStats stats = (*group)->TotalStats();
@@ -235,13 +305,15 @@ int main(int argc, char** argv) {
   const double seconds = (reactor::MonotonicNanos() - stats.start_nanos) / 1e9;
   absl::PrintF(
       "server: served %d connections (%d refused at max_connections, %d dropped for lack of "
-      "fds, %d reset by the client, %d closed on other errors, %d timed out: %d idle, %d "
-      "request, %d send) in %.1f s; %d bytes in, %d bytes out; %d requests, %d protocol errors\n",
+      "fds, %d reset by the client, %d lost to a network timeout, %d closed on other errors, %d "
+      "timed out: %d idle, %d request, %d keep-alive, %d send) in %.1f s; %d bytes in, %d bytes "
+      "out; %d requests, %d protocol errors\n",
       stats.connections_accepted.value(), stats.connections_rejected.value(),
       accepts.dropped_for_fds, stats.connections_reset_by_peer.value(),
-      stats.connections_closed_on_error.value(), stats.connections_timed_out.value(),
-      stats.timed_out_idle.value(), stats.timed_out_request.value(), stats.timed_out_send.value(),
-      seconds, stats.bytes_in.value(), stats.bytes_out.value(), stats.requests_processed.value(),
-      stats.protocol_errors.value());
+      stats.connections_lost_to_network_timeout.value(), stats.connections_closed_on_error.value(),
+      stats.connections_timed_out.value(), stats.timed_out_idle.value(),
+      stats.timed_out_request.value(), stats.timed_out_keepalive.value(),
+      stats.timed_out_send.value(), seconds, stats.bytes_in.value(), stats.bytes_out.value(),
+      stats.requests_processed.value(), stats.protocol_errors.value());
   return 0;
 }

@@ -8,6 +8,10 @@ alternate between the peers and the medians are reported, because other work on 
 moves every figure; only ratios from the same run compare.
 
   python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
+                                 [--html_dir=DIR]
+
+Where our client drives both peers, it also writes an HTML report overlaying the two (each peer's
+median round), in --html_dir: latency by percentile, requests/s over time, the ledgers.
 """
 
 import argparse
@@ -219,13 +223,22 @@ def idle_memory(title, peers, count, request, expect):
     return rows
 
 
-def compare(title, peers, client, rounds):
-    """Alternates peers for `rounds` rounds; returns per-peer medians."""
+def compare(title, peers, client, rounds, report=None):
+    """Alternates peers for `rounds` rounds; returns per-peer medians.
+
+    With `report` (an HTML path; the client must be ours), each run also writes its JSON, and
+    `client report` overlays each peer's median round (by requests/s) in one page."""
     samples = {name: [] for name in peers}
-    for _ in range(rounds):
+    for i in range(rounds):
         for name, server in peers.items():
             argv, parse = client(server.port)
-            samples[name].append(measured(server, argv, parse))
+            json_path = None
+            if report:
+                json_path = f"{os.path.splitext(report)[0]}-{name}-{i}.json"
+                argv = argv + [f"--json={json_path}"]
+            run = measured(server, argv, parse)
+            run["json"] = json_path
+            samples[name].append(run)
     rows = {}
     for name, runs in samples.items():
         rows[name] = {
@@ -245,6 +258,13 @@ def compare(title, peers, client, rounds):
         a, b = names
         ratio = rows[a]["server_us_per_request"] / rows[b]["server_us_per_request"]
         print(f"  CPU per request, {a} / {b}: {ratio:.2f}")
+    if report:
+        medians = [sorted(runs, key=lambda r: r["requests"] / r["wall_s"])[len(runs) // 2]["json"]
+                   for runs in samples.values()]
+        subprocess.run([os.path.join(ROOT, "bazel-bin/client/client"), "report", *medians,
+                        f"--labels={','.join(samples)}", f"--html={report}"], check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"  report: {report}")
     return rows
 
 
@@ -256,7 +276,10 @@ def main():
     parser.add_argument("--idle_connections", type=int, default=5000,
                         help="connections held open for the memory comparison")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--html_dir", default=".",
+                        help="where the HTML reports of our client's runs go (and their JSON)")
     args = parser.parse_args()
+    os.makedirs(args.html_dir, exist_ok=True)
     for tool in ("redis-server", "redis-benchmark", "nginx", "wrk"):
         if shutil.which(tool) is None:
             sys.exit(f"compare: {tool} is not installed; run scripts/setup.sh")
@@ -296,11 +319,13 @@ def main():
             results["client_resp"] = compare(
                 "Our client driving each server: PING, 50 connections, pipeline 1",
                 {"redis": redis, "ours": ours_resp},
-                lambda port: our_client(port, "resp", args.duration, 1, 50), args.rounds)
+                lambda port: our_client(port, "resp", args.duration, 1, 50), args.rounds,
+                report=os.path.join(args.html_dir, "compare-client-resp.html"))
             results["client_http"] = compare(
                 "Our client driving each server: HTTP GET, 100 connections",
                 {"nginx": nginx, "ours": ours_http},
-                lambda port: our_client(port, "http", args.duration, 1, 100), args.rounds)
+                lambda port: our_client(port, "http", args.duration, 1, 100), args.rounds,
+                report=os.path.join(args.html_dir, "compare-client-http.html"))
         finally:
             for server in servers:
                 server.stop()

@@ -168,7 +168,7 @@ stop_ours "$S_PID"
 err="$WORK/S.err"
 stats_lines=$(grep -c ' INFO stats: ' "$err")
 [ "$stats_lines" -ge 5 ] && pass "$stats_lines stats lines" || fail "$stats_lines stats lines"
-line_re='^[0-9-]+T[0-9:.]+Z INFO stats: open [0-9]+, accepts/s [0-9]+, requests/s [0-9]+, in [0-9.]+ [kMG]?B/s, out [0-9.]+ [kMG]?B/s, refused [0-9]+, protocol errors [0-9]+, closed [0-9]+ \(peer [0-9]+, reset [0-9]+, error [0-9]+, protocol [0-9]+, timeout [0-9]+, shutdown [0-9]+\), wakeups/s [0-9]+, events/wakeup [0-9.]+, longest iteration [0-9.]+ ms$'
+line_re='^[0-9-]+T[0-9:.]+Z INFO stats: open [0-9]+, accepts/s [0-9]+, requests/s [0-9]+, in [0-9.]+ [kMG]?B/s, out [0-9.]+ [kMG]?B/s, refused [0-9]+, protocol errors [0-9]+, closed [0-9]+ \(peer [0-9]+, reset [0-9]+, network_timeout [0-9]+, error [0-9]+, protocol [0-9]+, timeout [0-9]+, shutdown [0-9]+\), wakeups/s [0-9]+, events/wakeup [0-9.]+, longest iteration [0-9.]+ ms$'
 malformed=$(grep ' INFO stats: ' "$err" | grep -cvE "$line_re")
 expect_eq "stats lines not in the documented form" "$malformed" 0
 expect_eq "refusals summed over the stats lines" \

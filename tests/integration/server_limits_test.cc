@@ -103,6 +103,136 @@ void ExpectExitZero(RunningServer& server, absl::Duration within) {
       << "wait status " << *status << "; stderr: " << server.process->stderr_text();
 }
 
+// One protocol's request and how to read its reply, so a test runs for resp and http alike.
+struct ProtocolCase {
+  const char* name;  // the --protocol value
+  std::string request;
+  std::string refusal_prefix;  // how the refusal at max_connections starts
+};
+
+const ProtocolCase kResp{"resp", "PING\r\n", "-ERR max number of clients reached\r\n"};
+const ProtocolCase kHttp{"http", "GET / HTTP/1.1\r\nHost: test\r\n\r\n",
+                         "HTTP/1.1 503 Service Unavailable\r\n"};
+
+// Reads one reply: a RESP line, or an HTTP response's head and its Content-Length body. Empty
+// if the connection ended first.
+std::string ReadReply(const ProtocolCase& protocol, int fd, absl::Duration timeout) {
+  if (std::string_view(protocol.name) == "resp") return ReadLine(fd, timeout);
+  std::string head;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) {
+    const auto byte = ReadExactly(fd, 1, std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    if (byte.data.empty()) return "";
+    head += byte.data;
+  }
+  std::smatch match;
+  if (!std::regex_search(head, match, std::regex("Content-Length: ([0-9]+)"))) return head;
+  const auto body = ReadExactly(fd, std::stoul(match[1].str()),
+                                std::max(deadline - absl::Now(), absl::ZeroDuration()));
+  return head + body.data;
+}
+
+bool IsGoodReply(const ProtocolCase& protocol, const std::string& reply) {
+  return std::string_view(protocol.name) == "resp" ? reply == "+PONG\r\n"
+                                                   : reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0;
+}
+
+// How long until the server closes `fd` (EOF or reset), or nullopt if it is still open after
+// `limit`. Reads and discards whatever arrives meanwhile.
+std::optional<absl::Duration> TimeUntilClosed(int fd, absl::Time since, absl::Duration limit) {
+  while (absl::Now() - since < limit) {
+    const auto got = ReadExactly(fd, 1, absl::Milliseconds(20));
+    if (got.eof || (got.error != 0 && got.error != ETIMEDOUT)) return absl::Now() - since;
+  }
+  return std::nullopt;
+}
+
+class ServerDefaultsTest : public ::testing::TestWithParam<ProtocolCase> {};
+
+// A connection that says nothing, and one that trickles a request it never finishes, are both
+// closed at --request_timeout (the clock starts at accept, as nginx's client_header_timeout),
+// within the deadline plus 25%; meanwhile a probe connection is answered in under 100 ms.
+TEST_P(ServerDefaultsTest, SilentAndSlowlorisClosedAtTheDeadlineWhileAProbeIsAnswered) {
+  const ProtocolCase& protocol = GetParam();
+  RunningServer server =
+      StartServer({std::string("--protocol=") + protocol.name, "--request_timeout=1s"});
+  ASSERT_NE(server.port, 0);
+  const absl::Time start = absl::Now();
+  const int silent = ConnectLoopback(server.port);
+  const int slowloris = ConnectLoopback(server.port);
+  ASSERT_GE(silent, 0);
+  ASSERT_GE(slowloris, 0);
+  std::optional<absl::Duration> silent_closed;
+  std::optional<absl::Duration> slowloris_closed;
+  absl::Duration slowest_probe;
+  size_t trickled = 0;
+  // The probe reconnects as needed: its own connections must not outlive a request timeout of
+  // silence either, so each one is used at once.
+  while (absl::Now() - start < absl::Seconds(2) && (!silent_closed || !slowloris_closed)) {
+    if (!slowloris_closed && trickled < protocol.request.size() - 1) {
+      (void)WriteAll(slowloris, protocol.request.substr(trickled++, 1), absl::Seconds(1));
+    }
+    const int probe = ConnectLoopback(server.port);
+    ASSERT_GE(probe, 0);
+    const absl::Time sent = absl::Now();
+    ASSERT_TRUE(WriteAll(probe, protocol.request, absl::Seconds(1)));
+    const std::string reply = ReadReply(protocol, probe, absl::Seconds(1));
+    slowest_probe = std::max(slowest_probe, absl::Now() - sent);
+    EXPECT_TRUE(IsGoodReply(protocol, reply)) << reply;
+    close(probe);
+    if (!silent_closed) silent_closed = TimeUntilClosed(silent, start, absl::Seconds(3));
+    if (!slowloris_closed) slowloris_closed = TimeUntilClosed(slowloris, start, absl::Seconds(3));
+    if (!silent_closed || !slowloris_closed) absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_TRUE(silent_closed.has_value()) << "the silent connection is still open";
+  ASSERT_TRUE(slowloris_closed.has_value()) << "the slowloris connection is still open";
+  EXPECT_GE(*silent_closed, absl::Milliseconds(950));
+  EXPECT_LE(*silent_closed, absl::Milliseconds(1250));
+  EXPECT_GE(*slowloris_closed, absl::Milliseconds(950));
+  EXPECT_LE(*slowloris_closed, absl::Milliseconds(1250));
+  EXPECT_LT(slowest_probe, absl::Milliseconds(100));
+  close(silent);
+  close(slowloris);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, ServerDefaultsTest, ::testing::Values(kResp, kHttp),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// Between requests: HTTP closes a keep-alive connection idle for --keepalive_timeout; RESP keeps
+// an idle client for ever by default (as Redis), even with a short request timeout.
+TEST(ServerLimitsTest, HttpKeepAliveTimesOutAndRespDoesNot) {
+  RunningServer http = StartServer({"--protocol=http", "--keepalive_timeout=500ms"});
+  RunningServer resp = StartServer({"--protocol=resp", "--request_timeout=500ms"});
+  ASSERT_NE(http.port, 0);
+  ASSERT_NE(resp.port, 0);
+  const int h = ConnectLoopback(http.port);
+  const int r = ConnectLoopback(resp.port);
+  ASSERT_TRUE(WriteAll(h, kHttp.request, absl::Seconds(1)));
+  ASSERT_TRUE(WriteAll(r, kResp.request, absl::Seconds(1)));
+  ASSERT_TRUE(IsGoodReply(kHttp, ReadReply(kHttp, h, absl::Seconds(1))));
+  ASSERT_TRUE(IsGoodReply(kResp, ReadReply(kResp, r, absl::Seconds(1))));
+  const absl::Time idle_since = absl::Now();
+  const std::optional<absl::Duration> http_closed =
+      TimeUntilClosed(h, idle_since, absl::Seconds(2));
+  ASSERT_TRUE(http_closed.has_value()) << "the idle HTTP connection is still open";
+  EXPECT_GE(*http_closed, absl::Milliseconds(450));
+  EXPECT_LE(*http_closed, absl::Milliseconds(625));
+  EXPECT_FALSE(TimeUntilClosed(r, idle_since, absl::Milliseconds(200)).has_value())
+      << "an idle RESP client was closed";
+  ASSERT_TRUE(WriteAll(r, kResp.request, absl::Seconds(1)));
+  EXPECT_TRUE(IsGoodReply(kResp, ReadReply(kResp, r, absl::Seconds(1))));
+  close(h);
+  close(r);
+  for (RunningServer* server : {&http, &resp}) {
+    server->process->Signal(SIGTERM);
+    ExpectExitZero(*server, absl::Seconds(5));
+  }
+  EXPECT_NE(http.process->stdout_text().find("1 keep-alive"), std::string::npos)
+      << http.process->stdout_text();
+}
+
 // Fault 1: five connections each send one request of a million empty arguments. Once answered,
 // the server's resident memory is back within 1 MiB of where it was (it was +200 MB, for good).
 TEST(ServerLimitsTest, MemoryOfHugeRequestsReturnsOnceTheyAreAnswered) {

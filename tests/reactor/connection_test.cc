@@ -296,16 +296,29 @@ TEST_F(ConnectionTest, PeerResetIsSeenByRecvAsEconnreset) {
   });
 }
 
-// Any other recv() error (here an injected ETIMEDOUT, as a keepalive probe would give) closes
-// the connection too, and is counted apart from ordinary resets.
+// Any other recv() error (here an injected EIO) closes the connection too, and is counted apart
+// from ordinary resets.
 TEST_F(ConnectionTest, OtherRecvErrorsCloseAndAreCountedApart) {
   Start(Kind::kLineEcho);
-  reactor_testing::InjectRecvError(ETIMEDOUT, 1);
+  reactor_testing::InjectRecvError(EIO, 1);
   ASSERT_TRUE(WriteAll(client_, "x\n", absl::Seconds(5)));
   EXPECT_EQ(WaitForClose(), CloseReason::kError);
   runner_.Call([this] {
     EXPECT_EQ(stats_.connections_closed_on_error, 1u);
     EXPECT_EQ(stats_.connections_reset_by_peer, 0u);
+  });
+}
+
+// ETIMEDOUT (keep-alive probes or retransmissions gave up on the peer) is a network fault of
+// its own, apart from resets and other errors.
+TEST_F(ConnectionTest, NetworkTimeoutIsCountedApart) {
+  Start(Kind::kLineEcho);
+  reactor_testing::InjectRecvError(ETIMEDOUT, 1);
+  ASSERT_TRUE(WriteAll(client_, "x\n", absl::Seconds(5)));
+  EXPECT_EQ(WaitForClose(), CloseReason::kNetworkTimeout);
+  runner_.Call([this] {
+    EXPECT_EQ(stats_.connections_lost_to_network_timeout, 1u);
+    EXPECT_EQ(stats_.connections_closed_on_error, 0u);
   });
 }
 

@@ -1,4 +1,5 @@
-// Tests for reactor::Listener: ephemeral ports, accepted socket options, bounded accept batches,
+// Tests for reactor::Listener: ephemeral ports, accepted socket options (inherited from the
+// listening socket), bounded accept batches,
 // EINTR from accept4, SO_REUSEPORT, closing, and bad options.
 #include "reactor/listener.h"
 
@@ -95,8 +96,16 @@ TEST_F(ListenerTest, BindsAnEphemeralLoopbackPort) {
   EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
   int nodelay = 0;
   socklen_t len = sizeof nodelay;
+  // The options are set only on the listening socket: this proves the kernel copies them.
   ASSERT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
   EXPECT_NE(nodelay, 0);
+  // SO_KEEPALIVE, with Redis's default of 300 s before the first probe.
+  int keepalive = 0;
+  ASSERT_EQ(getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &keepalive, &len), 0);
+  EXPECT_NE(keepalive, 0);
+  int idle = 0;
+  ASSERT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &len), 0);
+  EXPECT_EQ(idle, 300);
   // The peer address handed over is the client's own address.
   auto client_addr = SocketAddress::LocalOf(client);
   ASSERT_TRUE(client_addr.ok());

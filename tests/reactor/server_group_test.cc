@@ -79,7 +79,9 @@ TEST(ServerGroupTest, LoopsShareOnePortAndOneSignalStopsThemAll) {
 
   std::atomic<int> signals_seen{0};
   absl::Status run_status;
-  std::thread runner([&] { run_status = (*group)->Run([&](int) { ++signals_seen; }); });
+  std::thread runner([&] {
+    run_status = (*group)->Run({SIGINT, SIGTERM}, [&](int) { ++signals_seen; });
+  });
 
   // Many connections, so the kernel's SO_REUSEPORT hash spreads them over both loops; each echoes.
   constexpr int kConnections = 40;
@@ -123,7 +125,9 @@ TEST(ServerGroupTest, ASecondSignalCutsALongDrainShort) {
   });
   ASSERT_TRUE(group.ok()) << group.status();
   std::atomic<int> signals_seen{0};
-  std::thread runner([&] { ASSERT_TRUE((*group)->Run([&](int) { ++signals_seen; }).ok()); });
+  std::thread runner([&] {
+    ASSERT_TRUE((*group)->Run({SIGINT, SIGTERM}, [&](int) { ++signals_seen; }).ok());
+  });
 
   // Several stuck clients, so both loops are likely to hold one.
   std::vector<int> stuck;
@@ -162,7 +166,7 @@ TEST(ServerGroupTest, MaxConnectionsIsOneLimitForAllLoops) {
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
   ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
-  std::thread runner([&] { ASSERT_TRUE((*group)->Run([](int) {}).ok()); });
+  std::thread runner([&] { ASSERT_TRUE((*group)->Run({SIGINT, SIGTERM}, [](int) {}).ok()); });
 
   int admitted = 0;
   int refused = 0;

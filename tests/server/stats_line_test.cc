@@ -32,9 +32,9 @@ TEST(StatsLineTest, ReportsTheIntervalNotTheTotals) {
   now.loop_events = 80100;   // 4 per wakeup
   EXPECT_EQ(FormatStatsLine(before, now, 2.0, 1'250'000),
             "stats: open 50, accepts/s 30, requests/s 150000, in 2.00 MB/s, out 1.00 kB/s, "
-            "refused 10, protocol errors 2, closed 9 (peer 8, reset 0, error 0, protocol 0, "
-            "timeout 1, shutdown 0), wakeups/s 10000, events/wakeup 4.0, longest iteration 1.25 "
-            "ms");
+            "refused 10, protocol errors 2, closed 9 (peer 8, reset 0, network_timeout 0, error 0, "
+            "protocol 0, timeout 1, shutdown 0), wakeups/s 10000, events/wakeup 4.0, longest "
+            "iteration 1.25 ms");
 }
 
 TEST(StatsLineTest, AnIdleIntervalIsAllZeros) {

@@ -1,0 +1,74 @@
+// The argument and lookup helpers every command family shares (see command.h).
+#include "server/command.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "protocol/resp_number.h"
+
+namespace server {
+
+std::optional<int64_t> IntegerArg(CommandContext& context, std::string_view text) {
+  std::optional<int64_t> value = protocol::ParseRespInteger(text);
+  if (!value) AppendNotInteger(context.out);
+  return value;
+}
+
+std::optional<int64_t> PositiveCountArg(CommandContext& context, std::string_view text) {
+  // Redis's getPositiveLongFromObjectOrReply words a non-number as it words a negative one.
+  std::optional<int64_t> value = protocol::ParseRespInteger(text);
+  if (!value || *value < 0) {
+    AppendError(context.out, "ERR value is out of range, must be positive");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> ParseDouble(std::string_view text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  // strtod needs a terminated string; scores are short, so the copy stays on the stack.
+  char small[64];
+  std::string large;
+  const char* start;
+  if (text.size() < sizeof(small)) {
+    text.copy(small, text.size());
+    small[text.size()] = '\0';
+    start = small;
+  } else {
+    large.assign(text);
+    start = large.c_str();
+  }
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(start, &end);
+  if (static_cast<size_t>(end - start) != text.size() || std::isnan(value) ||
+      (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL || value == 0))) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool FindTyped(CommandContext& context, std::string_view key, keyspace::Type type,
+               keyspace::Value** value) {
+  *value = context.keys.Find(key);
+  if (*value != nullptr && (*value)->type() != type) {
+    AppendWrongType(context.out);
+    return false;
+  }
+  return true;
+}
+
+bool FindOrCreateTyped(CommandContext& context, std::string_view key, keyspace::Type type,
+                       keyspace::Value** value) {
+  *value = context.keys.FindOrCreate(key, type).first;
+  if ((*value)->type() != type) {
+    AppendWrongType(context.out);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace server
