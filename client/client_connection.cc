@@ -494,6 +494,15 @@ int64_t ClientConnection::QueueDue(int64_t now_nanos) {
   return 0;
 }
 
+int64_t ClientConnection::OldestOwedNanos(int64_t now) const {
+  int64_t oldest = INT64_MAX;
+  if (in_flight_count_ > 0) oldest = ring_[ring_head_].intended_nanos;
+  if (rate_slot_ != kNoSchedule && IntendedTime(rate_slot_) <= now) {
+    oldest = std::min(oldest, IntendedTime(rate_slot_));
+  }
+  return oldest;
+}
+
 void ClientConnection::PushInFlight(const InFlight& entry) {
   if (in_flight_count_ == ring_.size()) {
     // Full (open loop against a slow server): grow, keeping the order. Rare and amortised.

@@ -146,6 +146,9 @@ class ClientConnection : public reactor::EventHandler {
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
+  // The intended send time of the oldest request this connection owes an answer for: the oldest
+  // in flight, or (fixed rate) the next one due and not yet sent. INT64_MAX if none by `now`.
+  int64_t OldestOwedNanos(int64_t now) const;
   // Memory held for a partial reply: 0 unless one is pending.
   size_t input_capacity() const { return input_.capacity(); }
   // Failed connects, and connections lost before any verified (ok) reply, since the last
