@@ -10,7 +10,8 @@ benchmark, in the same run, medians of alternating rounds.
   - --loops: one shared keyspace behind a mutex (server/dataset.h): SET/GET/INCR at --loops=1
     and 2, requests per second and CPU per request.
 
-Run through compare.py (--keyspace, or --keyspace_only), which builds -c opt first.
+Run through compare.py (--keyspace, or --keyspace_only), which builds -c opt first (do not build
+anything else while it runs: bazel-bin would then point at that build's binaries).
 """
 
 import socket
