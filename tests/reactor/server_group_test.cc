@@ -195,7 +195,11 @@ TEST(ServerGroupTest, ASecondSignalCutsALongDrainShort) {
     stuck.push_back(fd);
   }
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);
-  absl::SleepFor(absl::Milliseconds(200));
+  // The second signal must wait until the first was handled: two pending SIGTERMs are one.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (signals_seen.load() == 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(2));
+  }
   EXPECT_EQ(signals_seen.load(), 1);
   const absl::Time second = absl::Now();
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);

@@ -74,9 +74,11 @@ class TcpServerTest : public ::testing::Test {
   size_t FillUntilPaused(int fd) {
     reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
     const uint64_t pauses_before = runner_.Call([this] { return server_->stats().read_pauses; });
-    const size_t sent = reactor_testing::WriteUntilBlocked(fd, filler_, absl::Milliseconds(300));
+    auto paused = [&] { return server_->stats().read_pauses > pauses_before; };
+    const size_t sent =
+        reactor_testing::WriteUntilPaused(fd, filler_, [&] { return runner_.Call(paused); });
     EXPECT_LT(sent, filler_.size());
-    EXPECT_TRUE(runner_.WaitUntil([&] { return server_->stats().read_pauses > pauses_before; }));
+    EXPECT_TRUE(runner_.Call(paused)) << "the server never stopped reading";
     return sent;
   }
 
@@ -216,7 +218,8 @@ TEST_F(TcpServerTest, ShutdownClosesIdleDeliversPendingThenCallsDone) {
   // Calling it again does nothing (and never calls the new `done`).
   bool second_done = false;
   runner_.Call([&] { server_->Shutdown([&] { second_done = true; }); });
-  absl::SleepFor(absl::Milliseconds(20));
+  // Whatever that call queued on the loop has run after a few more turns of it.
+  for (int i = 0; i < 3; ++i) runner_.Call([] {});
   EXPECT_FALSE(runner_.Call([&] { return second_done; }));
 }
 
