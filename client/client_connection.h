@@ -146,6 +146,9 @@ class ClientConnection : public reactor::EventHandler {
   uint64_t slot() const { return slot_; }
   int fd() const { return fd_; }
   size_t in_flight() const { return in_flight_count_; }
+  // The intended send time of the oldest request this connection owes an answer for: the oldest
+  // in flight, or (fixed rate) the next one due and not yet sent. INT64_MAX if none by `now`.
+  int64_t OldestOwedNanos(int64_t now) const;
   // Memory held for a partial reply: 0 unless one is pending.
   size_t input_capacity() const { return input_.capacity(); }
   // Failed connects, and connections lost before any verified (ok) reply, since the last
@@ -184,9 +187,13 @@ class ClientConnection : public reactor::EventHandler {
   void HandleReadable();
   // kClosing: reads and drops what the server still sends, until its EOF.
   void HandleClosingReadable();
-  // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if
-  // the connection was closed.
-  ptrdiff_t ProcessReplies(std::string_view input, int64_t now);
+  struct Parsed {
+    size_t consumed = 0;     // bytes the verifier took
+    bool malformed = false;  // a reply could not be parsed, or came with no request in flight
+  };
+  // Matches complete replies in `input` to in-flight requests. The caller drops what was not
+  // consumed if the connection is no longer reading (lost, or ending) or the input is malformed.
+  Parsed ProcessReplies(std::string_view input, int64_t now);
   // Accounts one complete reply to the oldest request in flight. True if that resolved the
   // request (false for a late answer: it was resolved when it timed out).
   bool AccountReply(const VerifyResult& result, int64_t now);
@@ -237,6 +244,7 @@ class ClientConnection : public reactor::EventHandler {
   bool closed_politely_ = false;
   bool in_flight_cap_hit_ = false;  // counted once per stretch at the cap
   int64_t end_nanos_ = 0;           // BeginEnd's time: the end of the measured run
+  bool parsing_ = false;            // inside ProcessReplies (see CloseFd)
 
   // In-flight requests, oldest first: a ring that grows (doubling) only when full. Its size is a
   // power of two, so positions wrap with a mask.

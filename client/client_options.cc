@@ -129,7 +129,8 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   if (absl::ConsumeSuffix(&t, "k") || absl::ConsumeSuffix(&t, "K")) scale = 1e3;
   if (absl::ConsumeSuffix(&t, "M")) scale = 1e6;
   double value = 0;
-  if (!absl::SimpleAtod(t, &value) || !(value >= 0) || value > 1e9) {
+  // The range applies to the rate itself, after k or M: "2000000k" is 2e9/s, out of range.
+  if (!absl::SimpleAtod(t, &value) || !(value * scale >= 0) || value * scale > 1e9) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", AbslView(text), "' is not a rate (0-1e9 per second, e.g. 5000/s)"));
   }

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 
@@ -107,14 +108,23 @@ double LatencyHistogram::StdDev() const {
   return std::sqrt(static_cast<double>(squares / total_count_));
 }
 
+uint64_t LatencyHistogram::RankAtPercentile(double percentile, uint64_t total) {
+  // HdrHistogram's current rule: ceil(p / 100 * n), with p first moved one step down (nextafter)
+  // so that the floating-point error of the product (99.9 / 100 * 1000 = 999.0000000000001)
+  // does not push an exact rank to the next one. Rounding to the nearest rank instead
+  // under-reports by up to half a rank.
+  percentile = std::clamp(percentile, 0.0, 100.0);
+  const double rank =
+      std::ceil(std::nextafter(percentile, -std::numeric_limits<double>::infinity()) / 100.0 *
+                static_cast<double>(total));
+  return std::clamp<uint64_t>(static_cast<uint64_t>(std::max(rank, 0.0)), 1,
+                              std::max<uint64_t>(total, 1));
+}
+
 int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (total_count_ == 0) return 0;
   percentile = std::clamp(percentile, 0.0, 100.0);
-  // The rank of the value wanted, by HdrHistogram's rule: rounded to the nearest rank, at least
-  // the first. Not ceil(): p / 100 * n carries floating-point error (99.9 / 100 * 1000 is
-  // 999.0000000000001), and ceil() would turn it into the next rank, p99.9 into the max.
-  uint64_t target = static_cast<uint64_t>(percentile / 100.0 * total_count_ + 0.5);
-  target = std::clamp<uint64_t>(target, 1, total_count_);
+  const uint64_t target = RankAtPercentile(percentile, total_count_);
   uint64_t seen = 0;
   for (size_t i = 0; i < kCountsLength; ++i) {
     seen += counts_[i];

@@ -58,10 +58,14 @@ class LatencyHistogram {
   double Mean() const;
   // From the bucket midpoints (overflow values at the max): within the histogram's precision.
   double StdDev() const;
-  // The value of rank max(1, round(percentile / 100 * count())) in sorted order (HdrHistogram's
-  // rule), reported as the highest value of its bucket (so never understated) and never above
-  // max(). 0 when empty.
+  // The value of rank max(1, ceil(nextafter(percentile, -inf) / 100 * count())) in sorted order
+  // (HdrHistogram's rule), reported as the highest value of its bucket (so never understated) and
+  // never above max(). 0 when empty.
   int64_t ValueAtPercentile(double percentile) const;
+  // The rank (1-based, in sorted order) that `percentile` names among `total` values:
+  // max(1, ceil(nextafter(percentile, -inf) / 100 * total)). Everything that reads a percentile
+  // off a histogram uses this one rule.
+  static uint64_t RankAtPercentile(double percentile, uint64_t total);
 
   // The compact form, for JSON and per-second series: only the non-zero buckets.
   struct Snapshot {

@@ -95,12 +95,22 @@ absl::Status LoadGenerator::Run() {
   // Whatever the close deadline left open.
   for (auto& connection : connections_) connection->CloseAtEnd();
   const int64_t end_nanos = end_nanos_;
-  if (interval_.responses > 0 || interval_.errors > 0) {
-    if (progress_ != nullptr) {
-      progress_->Report(second_ + 1, interval_.responses, interval_.errors, 0, interval_.latency);
+  if (progress_ != nullptr) {
+    // The last, partial second (the drain's answers included), if it holds anything.
+    const double span = (end_nanos - start_nanos_ - second_ * int64_t{1'000'000'000}) / 1e9;
+    if (interval_.responses > 0 || interval_.errors > 0 || span >= 0.05) {
+      SecondReport last;
+      last.second = second_ + 1;
+      last.span_seconds = std::clamp(span, 0.0, 1.0);
+      last.responses = interval_.responses;
+      last.errors = interval_.errors;
+      last.open_connections = stats_.open_at_end;
+      last.measured_answered = stats_.measured_responses;
+      last.latency = &interval_.latency;
+      progress_->Report(share_.thread, last);
     }
+    progress_->ThreadDone(share_.thread);
   }
-  if (progress_ != nullptr) progress_->ThreadDone();
   stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.measure_start_nanos);
   if (share_.rate > 0) stats_.target_rate = share_.rate;
 
@@ -208,12 +218,27 @@ void LoadGenerator::SecondTick() {
   if (finishing_) return;  // the last, partial second is reported after the run
   ++second_;
   if (progress_ != nullptr) {
-    progress_->Report(second_, interval_.responses, interval_.errors, connected_count_,
-                      interval_.latency);
+    SecondReport report;
+    report.second = second_;
+    report.responses = interval_.responses;
+    report.errors = interval_.errors;
+    report.open_connections = connected_count_;
+    report.oldest_owed_nanos = OldestOwedAge(reactor::MonotonicNanos());
+    report.measured_answered = stats_.measured_responses;
+    report.latency = &interval_.latency;
+    progress_->Report(share_.thread, report);
   }
   interval_.responses = 0;
   interval_.errors = 0;
   interval_.latency.Reset();
+}
+
+int64_t LoadGenerator::OldestOwedAge(int64_t now) const {
+  int64_t oldest = std::numeric_limits<int64_t>::max();
+  for (const auto& connection : connections_) {
+    oldest = std::min(oldest, connection->OldestOwedNanos(now));
+  }
+  return oldest == std::numeric_limits<int64_t>::max() ? 0 : now - oldest;
 }
 
 void LoadGenerator::OnConnected(ClientConnection* connection) {

@@ -22,6 +22,7 @@ namespace client {
 // The part of the run one thread carries. Threads share nothing while running: each has its own
 // loop, connections, codec and statistics, merged exactly afterwards.
 struct ThreadShare {
+  int thread = 0;               // this thread's number, 0 to --threads - 1
   std::vector<uint64_t> slots;  // global connection numbers (pick the source address and pattern)
   double rate = 0;              // requests/s for this thread; 0 = closed loop
   double connect_rate = 0;      // connects/s for this thread; 0 = unpaced
@@ -64,6 +65,8 @@ class LoadGenerator : public ConnectionHost {
   void OnRateTimer();
   void SweepTimeouts();
   void SecondTick();
+  // The age of the oldest request any connection owes an answer for (0 if none).
+  int64_t OldestOwedAge(int64_t now) const;
   // Ends the measured run: stops sending, then drains and closes every connection (bounded by
   // --drain and --close_wait) before the loop ends.
   void Finish();

@@ -70,13 +70,15 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::ato
   ClientOptions options = requested;
   options.source_addresses = plan->addresses;
   std::vector<std::unique_ptr<RequestCodec>> codecs;
-  ProgressReporter progress(options.threads, progress_out);
+  ProgressReporter progress(options.threads, progress_out,
+                            RunBounds{options.warmup, options.duration, options.requests});
   std::vector<std::unique_ptr<LoadGenerator>> generators;
   for (int t = 0; t < options.threads; ++t) {
     auto codec = MakeCodec(options);
     if (!codec.ok()) return codec.status();
     codecs.push_back(*std::move(codec));
     ThreadShare share;
+    share.thread = t;
     share.stop = stop;
     // Round-robin, so source addresses and payload phases are spread over threads evenly too.
     for (int c = t; c < options.connections; c += options.threads) share.slots.push_back(c);
@@ -90,6 +92,7 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::ato
     generators.push_back(
         std::make_unique<LoadGenerator>(options, *codecs.back(), std::move(share), &progress));
   }
+  const int64_t started_unix_nanos = absl::ToUnixNanos(absl::Now());
   std::vector<absl::Status> results(options.threads);
   std::vector<std::thread> threads;
   for (int t = 0; t < options.threads; ++t) {
@@ -99,6 +102,7 @@ absl::StatusOr<RunReport> RunLoad(const ClientOptions& requested, const std::ato
 
   RunReport report;
   report.config = ConfigOf(options);
+  report.run_starts_unix_nanos.push_back(started_unix_nanos);
   if (!plan->explanation.empty()) {
     report.config["source_addresses"] =
         absl::StrCat(options.source_addresses.size(), " (automatic)");

@@ -30,8 +30,7 @@ std::vector<PercentilePoint> PercentileDistribution(const LatencyHistogram& h,
   uint64_t cumulative = steps[0].count;
   double level = 0;
   while (true) {
-    uint64_t rank = static_cast<uint64_t>(level / 100.0 * total + 0.5);
-    rank = std::clamp<uint64_t>(rank, 1, total);
+    const uint64_t rank = LatencyHistogram::RankAtPercentile(level, total);
     while (cumulative < rank) cumulative += steps[++step].count;
     points.push_back({level, steps[step].value, cumulative});
     if (cumulative == total) break;

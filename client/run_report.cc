@@ -259,6 +259,8 @@ void RunReport::Merge(const RunReport& other) {
     mine.responses += p.responses;
     mine.errors += p.errors;
     mine.open_connections += p.open_connections;
+    mine.span_seconds = std::max(mine.span_seconds, p.span_seconds);
+    mine.warmup = mine.warmup || p.warmup;
     LatencyHistogram h;
     (void)h.AddSnapshot(mine.latency);  // both came from valid histograms
     (void)h.AddSnapshot(p.latency);
@@ -266,20 +268,25 @@ void RunReport::Merge(const RunReport& other) {
   }
   std::sort(series.begin(), series.end(),
             [](const SeriesPoint& a, const SeriesPoint& b) { return a.second < b.second; });
-  // Configuration: connections add up across machines; other values are kept where the runs
-  // agree and marked where they do not.
+  // Configuration: what adds up across concurrent runs (connections, threads, rates, which may
+  // be fractional) is summed; other values are kept where the runs agree and marked where they
+  // do not.
   std::map<std::string, std::string> merged = config;
   for (auto& [key, value] : merged) {
     auto it = other.config.find(key);
-    int64_t a = 0;
-    int64_t b = 0;
-    if ((key == "connections" || key == "rate") && it != other.config.end() &&
-        absl::SimpleAtoi(value, &a) && absl::SimpleAtoi(it->second, &b)) {
+    double a = 0;
+    double b = 0;
+    const bool additive = key == "connections" || key == "threads" || key == "rate" ||
+                          key == "connect_rate" || key == "requests";
+    if (additive && it != other.config.end() && absl::SimpleAtod(value, &a) &&
+        absl::SimpleAtod(it->second, &b)) {
       value = absl::StrCat(a + b);
     } else if (it == other.config.end() || it->second != value) {
       value = "(differs between runs)";
     }
   }
+  run_starts_unix_nanos.insert(run_starts_unix_nanos.end(), other.run_starts_unix_nanos.begin(),
+                               other.run_starts_unix_nanos.end());
   config = std::move(merged);
 }
 

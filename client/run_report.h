@@ -44,6 +44,9 @@ struct RunReport {
   // the summary.
   std::vector<std::string> notes;
   int merged_runs = 1;
+  // The wall-clock start of each run merged here (one for a single run). A merge adds windows
+  // second by second, which assumes the runs ran at the same time.
+  std::vector<int64_t> run_starts_unix_nanos;
   // Set when the run had an end condition (--requests) that it met.
   bool request_quota_met = false;
   bool quota_mode = false;

@@ -153,6 +153,7 @@ absl::StatusOr<RunReport> ReadReport(const Json& d) {
     (void)absl::SimpleAtod(it->second, &r.rate_tolerance);
   }
   r.merged_runs = d.at("merged_runs").get<int>();
+  if (current) r.run_starts_unix_nanos = d.at("run_starts_unix_ns").get<std::vector<int64_t>>();
   r.request_quota_met = d.at("request_quota_met").get<bool>();
   LoadStats& s = r.stats;
   const Json& t = d.at("totals");
@@ -186,6 +187,8 @@ absl::StatusOr<RunReport> ReadReport(const Json& d) {
     point.responses = p.at("responses").get<uint64_t>();
     point.errors = p.at("errors").get<uint64_t>();
     point.open_connections = p.at("open_connections").get<uint64_t>();
+    point.span_seconds = current ? p.at("span_seconds").get<double>() : 1.0;
+    point.warmup = current && p.at("warmup").get<bool>();
     auto snapshot = ReadHistogram(p.at("histogram"));
     if (!snapshot.ok()) return snapshot.status();
     point.latency = *std::move(snapshot);
@@ -218,6 +221,8 @@ std::string RunReport::ToJson() const {
                           {"responses", p.responses},
                           {"errors", p.errors},
                           {"open_connections", p.open_connections},
+                          {"span_seconds", p.span_seconds},
+                          {"warmup", p.warmup},
                           {"p50_ns", h.ValueAtPercentile(50)},
                           {"p99_ns", h.ValueAtPercentile(99)},
                           {"max_ns", h.max()},
@@ -237,6 +242,7 @@ std::string RunReport::ToJson() const {
       {"schema", kSchema},
       {"config", config},
       {"merged_runs", merged_runs},
+      {"run_starts_unix_ns", run_starts_unix_nanos},
       {"request_quota_met", request_quota_met},
       {"totals",
        {{"measured_ns", s.measured_nanos},

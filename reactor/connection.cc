@@ -2,6 +2,7 @@
 // its deadlines, as transitions of one ConnectionState.
 #include "reactor/connection.h"
 
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -302,7 +303,23 @@ void Connection::UpdateDeadlines() {
                reading && (!input_.empty() || !request_completed_), now);
   KeepDeadline(deadlines->keepalive, &keepalive_deadline_,
                reading && request_completed_ && input_.empty() && output_.empty(), now);
-  KeepDeadline(deadlines->send, &send_deadline_, !output_.empty(), now);
+  const bool send_clock_was_running = send_deadline_.scheduled();
+  // Whenever we wait for the socket to take bytes: also when a paused session's output all fit
+  // in the kernel's buffer, which is then full, and the peer is what we wait for.
+  KeepDeadline(deadlines->send, &send_deadline_,
+               !output_.empty() || state_ == ConnectionState::kPausedForBudget, now);
+  if (!send_clock_was_running && send_deadline_.scheduled()) {
+    // Only when output has just become stuck (the socket is full): not on the hot path.
+    if (ioctl(fd_, SIOCOUTQ, &unsent_at_send_clock_) < 0) unsent_at_send_clock_ = 0;
+  }
+}
+
+bool Connection::RestartSendClockIfPeerIsReading() {
+  int unsent = 0;
+  if (ioctl(fd_, SIOCOUTQ, &unsent) < 0 || unsent >= unsent_at_send_clock_) return false;
+  unsent_at_send_clock_ = unsent;
+  context_->deadlines->send.Schedule(&send_deadline_, context_->loop->now_nanos());
+  return true;
 }
 
 void Connection::CloseGracefully(CloseReason reason) {
@@ -359,6 +376,13 @@ void Connection::Drain() {
     StopReading(CloseReason::kServerClosing);
   }
   Settle();
+}
+
+void Connection::Abort(CloseReason reason) {
+  if (state_ == ConnectionState::kClosed) return;
+  const linger reset{1, 0};
+  (void)setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);  // best effort
+  Close(reason);
 }
 
 void Connection::Close(CloseReason reason) {

@@ -141,6 +141,13 @@ class Connection : public EventHandler {
 
   // Closes now, dropping undelivered output. Safe from inside this connection's own handler.
   void Close(CloseReason reason);
+  // Closes with a reset, dropping what the kernel still holds for the peer too: for a peer that
+  // stopped reading, whose FIN would otherwise wait behind megabytes it will never take.
+  void Abort(CloseReason reason);
+  // Whether the peer has taken bytes since the send clock started, though the socket never
+  // became writable enough for us to notice (the kernel wakes a writer only once half of what
+  // it holds has gone). If so, restarts the send clock. For the server's send timeout.
+  bool RestartSendClockIfPeerIsReading();
   // Stops reading and closes once pending output is delivered (at once if there is none). Tells
   // the session first so it can say goodbye in its protocol.
   void Drain();
@@ -199,7 +206,8 @@ class Connection : public EventHandler {
   bool request_completed_ = false;  // a request finished since the last bytes arrived
   TimerId linger_timer_ = 0;
   int64_t last_activity_nanos_ = 0;
-  size_t counted_input_ = 0;  // input_.size() as the gauges last counted it
+  int unsent_at_send_clock_ = 0;  // the kernel's unsent bytes when the send clock started
+  size_t counted_input_ = 0;      // input_.size() as the gauges last counted it
   size_t counted_output_ = 0;
   DeadlineList<Connection>::Node idle_deadline_{this};
   DeadlineList<Connection>::Node request_deadline_{this};

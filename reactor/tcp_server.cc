@@ -164,23 +164,37 @@ void TcpServer::ExpireConnections() {
     logging::RateLimitedLog* log;
     const absl::Duration* timeout;
     const char* what;
+    const char* flag;
   };
   // Closing a connection takes it out of every list, so each is counted under one timeout.
   const Kind kinds[] = {
       {&deadlines_.idle, &stats_->timed_out_idle, &idle_log, &options_.idle_timeout,
-       "with no traffic (idle_timeout) for"},
+       "idle for more than", "idle_timeout"},
       {&deadlines_.request, &stats_->timed_out_request, &request_log, &options_.request_timeout,
-       "whose request was incomplete (request_timeout) after"},
+       "whose request was incomplete after", "request_timeout"},
       {&deadlines_.keepalive, &stats_->timed_out_keepalive, &keepalive_log,
-       &options_.keepalive_timeout, "idle between requests (keepalive_timeout) for"},
+       &options_.keepalive_timeout, "idle between requests for", "keepalive_timeout"},
       {&deadlines_.send, &stats_->timed_out_send, &send_log, &options_.send_timeout,
-       "whose output made no progress (send_timeout) for"},
+       "whose output made no progress for", "send_timeout"},
   };
-  for (auto [list, counter, log, timeout, what] : kinds) {
+  for (auto [list, counter, log, timeout, what, flag] : kinds) {
+    const bool send_kind = list == &deadlines_.send;
     list->ExpireUntil(now, [&](Connection* connection) {
+      if (send_kind) {
+        if (connection->RestartSendClockIfPeerIsReading()) return;
+        ++*counter;
+        log->Log([&] {
+          return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout),
+                              " (", flag, ")");
+        });
+        // Its FIN would wait behind what the kernel still holds for a peer that does not read.
+        connection->Abort(CloseReason::kTimeout);
+        return;
+      }
       ++*counter;
       log->Log([&] {
-        return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout));
+        return absl::StrCat("closed a connection ", what, " ", absl::FormatDuration(*timeout), " (",
+                            flag, ")");
       });
       connection->Close(CloseReason::kTimeout);
     });

@@ -72,6 +72,11 @@ TEST(ClientOptionsTest, RatesParse) {
   EXPECT_EQ(*ParseRate("2.5k/s"), 2500);
   EXPECT_FALSE(ParseRate("-1").ok());
   EXPECT_FALSE(ParseRate("fast").ok());
+  // The range is checked on the rate, after k or M.
+  EXPECT_EQ(*ParseRate("1.5M/s"), 1.5e6);
+  EXPECT_EQ(*ParseRate("1000000k"), 1e9);
+  EXPECT_FALSE(ParseRate("2000000k").ok());
+  EXPECT_FALSE(ParseRate("5000M/s").ok());
 }
 
 TEST(ClientOptionsTest, SourceAddressListsAndRanges) {

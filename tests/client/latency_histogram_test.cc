@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "gtest/gtest.h"
@@ -59,7 +60,9 @@ TEST(LatencyHistogramTest, PercentilesOfAUniformSequence) {
 // max(1, (uint64_t)(p / 100 * n + 0.5)). A ceil() of p / 100 * n is one rank too high whenever
 // the product carries floating-point error upwards (99.9 / 100 * 1000 = 999.0000000000001).
 uint64_t Rank(double percentile, uint64_t n) {
-  return std::max<uint64_t>(1, static_cast<uint64_t>(percentile / 100.0 * n + 0.5));
+  return std::max<uint64_t>(
+      1, static_cast<uint64_t>(std::ceil(
+             std::nextafter(percentile, -std::numeric_limits<double>::infinity()) / 100.0 * n)));
 }
 
 TEST(LatencyHistogramTest, PercentileIsTheValueOfItsExactRank) {
@@ -84,7 +87,8 @@ TEST(LatencyHistogramTest, PercentileIsTheValueOfItsExactRank) {
 
 TEST(LatencyHistogramTest, PercentileRankIsExactWhenEveryValueHasItsOwnBucket) {
   // One value per bucket, so a rank one too high always shows as a different value.
-  for (uint64_t n : {1000u, 3000u, 10'000u, 30'000u}) {
+  // 16,000: p99.99 is rank 15,998.4, which is the 15,999th value, not (rounded) the 15,998th.
+  for (uint64_t n : {1000u, 3000u, 10'000u, 16'000u, 30'000u}) {
     LatencyHistogram h;
     for (uint64_t i = 1; i <= n; ++i) h.Record(LatencyHistogram::LowestEquivalent(i));
     for (double p : {50.0, 90.0, 99.0, 99.9, 99.99}) {

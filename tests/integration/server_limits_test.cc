@@ -2,6 +2,7 @@
 // review: memory a huge request held comes back, a pipelining client outlives a short
 // --request_timeout while slowloris does not, an infinite drain waits, and under `ulimit -n 64`
 // the excess is refused in the protocol's words.
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -197,6 +198,133 @@ TEST_P(ServerDefaultsTest, SilentAndSlowlorisClosedAtTheDeadlineWhileAProbeIsAns
   ExpectExitZero(server, absl::Seconds(5));
 }
 
+// --max_connections: the excess gets exactly the protocol's refusal and then a clean EOF, even
+// when it had sent its request already (a plain close would answer that with a reset).
+TEST_P(ServerDefaultsTest, ExcessConnectionsGetTheRefusalAndACleanEof) {
+  const ProtocolCase& protocol = GetParam();
+  RunningServer server =
+      StartServer({std::string("--protocol=") + protocol.name, "--max_connections=2"});
+  ASSERT_NE(server.port, 0);
+  std::vector<int> admitted;
+  for (int i = 0; i < 2; ++i) {
+    const int fd = ConnectLoopback(server.port);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(WriteAll(fd, protocol.request, absl::Seconds(1)));
+    ASSERT_TRUE(IsGoodReply(protocol, ReadReply(protocol, fd, absl::Seconds(2))));
+    admitted.push_back(fd);
+  }
+  for (int i = 0; i < 5; ++i) {
+    const int excess = ConnectLoopback(server.port);
+    ASSERT_GE(excess, 0);
+    (void)WriteAll(excess, protocol.request, absl::Seconds(1));
+    const auto end = ReadToEof(excess, absl::Seconds(5));
+    EXPECT_EQ(end.data.rfind(protocol.refusal_prefix, 0), 0u) << "got '" << end.data << "'";
+    EXPECT_TRUE(end.eof) << "error " << end.error << " instead of a clean EOF";
+    close(excess);
+  }
+  if (std::string_view(protocol.name) == "resp") {
+    // What a Redis user sees.
+    auto cli = Subprocess::Start("/usr/bin/redis-cli", {"-p", std::to_string(server.port), "PING"});
+    ASSERT_NE(cli, nullptr);
+    ASSERT_TRUE(cli->Wait(absl::Seconds(10)).has_value());
+    EXPECT_NE((cli->stdout_text() + cli->stderr_text()).find("ERR max number of clients reached"),
+              std::string::npos)
+        << "redis-cli said: " << cli->stdout_text() << cli->stderr_text();
+  }
+  for (int fd : admitted) close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
+// A connection that has pending output and whether the server closed it, seen without reading
+// (reading would be progress): a FIN shows as POLLRDHUP, a reset as POLLERR or POLLHUP.
+bool ClosedByServer(int fd) {
+  pollfd p{fd, POLLRDHUP, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLERR | POLLHUP)) != 0;
+}
+
+// Requests for `replies` large replies (1 MiB each), pipelined.
+std::string LargeReplyRequests(const ProtocolCase& protocol, int replies) {
+  std::string one = std::string_view(protocol.name) == "resp"
+                        ? "*2\r\n$4\r\nECHO\r\n$1048576\r\n" + std::string(1 << 20, 'x') + "\r\n"
+                        : protocol.request;
+  std::string all;
+  for (int i = 0; i < replies; ++i) all += one;
+  return all;
+}
+
+std::vector<std::string> LargeReplyFlags(const ProtocolCase& protocol) {
+  return {std::string("--protocol=") + protocol.name, "--send_timeout=1s",
+          "--http_body_bytes=1048576"};
+}
+
+// --send_timeout: a client that never reads is closed (with a reset: its FIN would wait behind
+// data the client never takes) once its output has made no progress for the timeout...
+TEST_P(ServerDefaultsTest, SendTimeoutClosesAClientThatNeverReads) {
+  const ProtocolCase& protocol = GetParam();
+  std::vector<std::string> flags = LargeReplyFlags(protocol);
+  if (std::string_view(protocol.name) == "resp") flags.pop_back();
+  RunningServer server = StartServer(flags);
+  ASSERT_NE(server.port, 0);
+  const int fd = reactor_testing::NewTcpSocket();
+  ASSERT_GE(fd, 0);
+  reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
+  ASSERT_TRUE(reactor_testing::ConnectFd(fd, server.port));
+  const absl::Time start = absl::Now();
+  reactor_testing::WriteUntilBlocked(fd, LargeReplyRequests(protocol, 8), absl::Milliseconds(200));
+  while (!ClosedByServer(fd) && absl::Now() - start < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(ClosedByServer(fd)) << "still open after " << took;
+  // The peer's kernel takes what fits in its receive buffer after the last write; the server
+  // learns of such progress (the kernel's send queue shrank) only at the deadline, and starts
+  // the clock again from there: so the close comes within twice the timeout, plus 25%.
+  EXPECT_GE(took, absl::Milliseconds(950));
+  EXPECT_LE(took, absl::Milliseconds(2500));
+  close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+  EXPECT_NE(server.process->stdout_text().find("1 send)"), std::string::npos)
+      << server.process->stdout_text();
+}
+
+// ...while a slow reader whose every read lets the server make progress is never cut.
+TEST_P(ServerDefaultsTest, SendTimeoutSparesASlowReaderThatKeepsReading) {
+  const ProtocolCase& protocol = GetParam();
+  std::vector<std::string> flags = LargeReplyFlags(protocol);
+  if (std::string_view(protocol.name) == "resp") flags.pop_back();
+  RunningServer server = StartServer(flags);
+  ASSERT_NE(server.port, 0);
+  const int fd = reactor_testing::NewTcpSocket();
+  ASSERT_GE(fd, 0);
+  reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
+  ASSERT_TRUE(reactor_testing::ConnectFd(fd, server.port));
+  constexpr int kReplies = 8;
+  const std::string requests = LargeReplyRequests(protocol, kReplies);
+  std::thread writer([&] { (void)WriteAll(fd, requests, absl::Seconds(30)); });
+  // 3 s of 32 KiB reads every 400 ms: three send timeouts' worth, never stalled for one.
+  size_t received = 0;
+  const absl::Time start = absl::Now();
+  while (absl::Now() - start < absl::Seconds(3)) {
+    const auto got = ReadExactly(fd, 32 * 1024, absl::Seconds(1));
+    received += got.data.size();
+    ASSERT_FALSE(got.eof || (got.error != 0 && got.error != ETIMEDOUT))
+        << "closed after " << absl::Now() - start << " and " << received << " bytes";
+    absl::SleepFor(absl::Milliseconds(400));
+  }
+  // Then everything owed, at full speed.
+  const size_t owed = size_t{kReplies} << 20;
+  const auto rest = ReadExactly(fd, owed - received, absl::Seconds(20));
+  EXPECT_EQ(received + rest.data.size(), owed);
+  writer.join();
+  close(fd);
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+  EXPECT_NE(server.process->stdout_text().find("0 send)"), std::string::npos)
+      << server.process->stdout_text();
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, ServerDefaultsTest, ::testing::Values(kResp, kHttp),
                          [](const auto& info) { return std::string(info.param.name); });
 
@@ -360,6 +488,74 @@ TEST(ServerLimitsTest, InfiniteDrainTimeoutWaitsForTheRequestInProgress) {
   EXPECT_TRUE(ReadToEof(fd, absl::Seconds(5)).eof);
   close(fd);
   ExpectExitZero(server, absl::Seconds(5));
+}
+
+// SIGTERM under load: 500 connections each pipelining ECHOs of their own tokens, the signal sent
+// mid-stream. Every reply the server gave arrives byte-exact and in order, each connection ends
+// with a clean EOF after whole replies, new connects are refused, and the server exits 0 within
+// its drain time.
+TEST(ServerLimitsTest, SigtermUnderLoadDeliversEveryAcceptedReplyByteExact) {
+  RunningServer server = StartServer({"--protocol=resp", "--drain_timeout=3s"});
+  ASSERT_NE(server.port, 0);
+  constexpr int kConnections = 500;
+  constexpr int kRequests = 200;
+  auto token = [](int c, int r) {
+    return absl::StrCat("c", 1000 + c, "r", 1000 + r);
+  };  // 10 B: 17-byte replies
+  std::vector<int> fds;
+  for (int c = 0; c < kConnections; ++c) {
+    const int fd = ConnectLoopback(server.port);
+    ASSERT_GE(fd, 0);
+    reactor_testing::SetNonBlocking(fd, true);
+    fds.push_back(fd);
+  }
+  std::vector<std::string> received(kConnections);
+  auto read_available = [&](int c) {
+    char chunk[16384];
+    for (;;) {
+      const ssize_t n = recv(fds[c], chunk, sizeof chunk, MSG_DONTWAIT);
+      if (n <= 0) return n == 0;
+      received[c].append(chunk, static_cast<size_t>(n));
+    }
+  };
+  absl::Time signalled;
+  for (int r = 0; r < kRequests; ++r) {
+    if (r == kRequests / 2) {
+      ASSERT_TRUE(server.process->Signal(SIGTERM));
+      signalled = absl::Now();
+    }
+    for (int c = 0; c < kConnections; ++c) {
+      const std::string request = absl::StrCat("*2\r\n$4\r\nECHO\r\n$10\r\n", token(c, r), "\r\n");
+      // After the signal the server may have stopped reading, or closed: a failed send is fine.
+      (void)send(fds[c], request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      read_available(c);
+    }
+  }
+  // Later connects are refused: the listener closed at the signal.
+  reactor_testing::SetNonBlocking(fds[0], false);
+  EXPECT_LT(ConnectLoopback(server.port), 0);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  size_t replies = 0;
+  for (int c = 0; c < kConnections; ++c) {
+    reactor_testing::SetNonBlocking(fds[c], false);
+    const auto rest = ReadToEof(fds[c], absl::Seconds(5));
+    received[c] += rest.data;
+    EXPECT_TRUE(rest.eof) << "connection " << c << ": error " << rest.error;
+    close(fds[c]);
+    std::string expected;
+    for (int r = 0; r < kRequests; ++r) absl::StrAppend(&expected, "$10\r\n", token(c, r), "\r\n");
+    // A prefix of the replies owed, ending on a reply boundary: nothing lost in the middle,
+    // nothing cut in half.
+    EXPECT_EQ(received[c].size() % 17, 0u)
+        << "connection " << c << ": " << received[c].size() << " bytes, ending '"
+        << received[c].substr(received[c].size() > 20 ? received[c].size() - 20 : 0) << "'";
+    EXPECT_EQ(received[c], expected.substr(0, received[c].size())) << "connection " << c;
+    replies += received[c].size() / 17;
+  }
+  EXPECT_GE(replies, size_t{kConnections} * kRequests / 2);  // all sent before the signal, at least
+  ExpectExitZero(server, absl::Seconds(3) - (absl::Now() - signalled) + absl::Milliseconds(500));
+  EXPECT_NE(server.process->stdout_text().find("served 500 connections"), std::string::npos)
+      << server.process->stdout_text();
 }
 
 // Fault 4: under `ulimit -n 64` the server cannot hold 10,000 connections; it says so and lowers
