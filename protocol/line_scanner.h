@@ -44,8 +44,10 @@ class LineScanner {
         // Left on the terminator, not past it: a caller that also needs the byte after it (RESP's
         // "\n") and returns for more finds the same terminator again at once.
         scanned_ = static_cast<size_t>(static_cast<const char*>(hit) - input.data());
+        bytes_examined_ += scanned_ + 1 - from;
         return scanned_;
       }
+      bytes_examined_ += window_end - from;
     }
     scanned_ = std::max(from, window_end);
     *over_budget = available >= budget;
@@ -54,9 +56,13 @@ class LineScanner {
 
   void Reset() { scanned_ = 0; }
 
+  // Bytes searched since construction (not cleared by Reset), for tests of the cost.
+  size_t bytes_examined() const { return bytes_examined_; }
+
  private:
   // The current line holds no terminator before this offset.
   size_t scanned_ = 0;
+  size_t bytes_examined_ = 0;
 };
 
 }  // namespace protocol

@@ -82,6 +82,11 @@ class RespRequestParser {
   // beyond its buffers.
   size_t memory_bytes() const;
 
+  // Input bytes searched for line ends since the parser was made: the work that would grow
+  // quadratically if a line arriving in pieces were searched again from its start. Bulk data is
+  // never searched. For tests of that cost.
+  size_t bytes_examined() const { return lines_.bytes_examined(); }
+
   // Argument slots kept between requests, and the most preallocated for a "*<count>" before
   // its arguments have arrived (Redis's cap): a client announcing a million arguments gets
   // memory only as fast as it sends them.

@@ -25,6 +25,7 @@ for arg in "$@"; do
 done
 
 logdir=${TEST_LOG_DIR:-$(mktemp -d)}
+mkdir -p "$logdir"
 passed=0
 failed=0
 skipped=0

@@ -19,7 +19,6 @@ namespace {
 using client_testing::ReadFile;
 using client_testing::RunClient;
 using client_testing::TempPath;
-using reactor_testing::Subprocess;
 
 struct HgrmRow {
   double percentile;  // 0 to 1
@@ -83,30 +82,20 @@ void ExpectHgrmMatchesJson(const std::string& hgrm, const nlohmann::json& latenc
 
 // One fixed-rate run with a warm-up, shared by the tests: fixed rate so that the corrected and
 // uncorrected distributions are different histograms.
-class ClientOutputsTest : public testing::Test {
+class ClientOutputsTest : public client_testing::EchoServerSuite {
  protected:
   static void SetUpTestSuite() {
-    std::string target;
-    server_ = client_testing::StartServer("echo", &target).release();
-    ASSERT_NE(server_, nullptr);
-    RunClient({"--target=" + target, "--protocol=echo", "--connections=8", "--rate=2000/s",
+    StartSuiteServer();
+    RunClient({"--target=" + target(), "--protocol=echo", "--connections=8", "--rate=2000/s",
                "--warmup=1s", "--duration=3s", "--progress=false", "--json=" + TempPath("run.json"),
                "--hgrm=" + TempPath("run.hgrm"),
                "--hgrm_uncorrected=" + TempPath("run_uncorrected.hgrm")});
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
   }
 
   static nlohmann::json Json(const std::string& name) {
     return nlohmann::json::parse(ReadFile(TempPath(name)));
   }
-
-  static Subprocess* server_;
 };
-
-Subprocess* ClientOutputsTest::server_ = nullptr;
 
 TEST_F(ClientOutputsTest, HgrmPercentilesMatchTheJson) {
   const nlohmann::json run = Json("run.json");

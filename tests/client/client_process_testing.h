@@ -62,6 +62,22 @@ inline void RunClient(const std::vector<std::string>& args) {
       << client->stderr_text();
 }
 
+// A test suite sharing one //server:server (echo) among its tests: a suite's SetUpTestSuite calls
+// StartSuiteServer() first, then runs the client against target().
+class EchoServerSuite : public testing::Test {
+ protected:
+  static void StartSuiteServer() {
+    server_ = StartServer("echo", &target_);
+    ASSERT_NE(server_, nullptr);
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+  static const std::string& target() { return target_; }
+
+ private:
+  inline static std::unique_ptr<reactor_testing::Subprocess> server_;
+  inline static std::string target_;
+};
+
 }  // namespace client_testing
 
 #endif  // TESTS_CLIENT_CLIENT_PROCESS_TESTING_H_

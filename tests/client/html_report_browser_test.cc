@@ -221,28 +221,19 @@ void ExpectSelfContained(const std::string& html) {
   }
 }
 
-class HtmlReportBrowserTest : public testing::Test {
+class HtmlReportBrowserTest : public client_testing::EchoServerSuite {
  protected:
   // Two runs of different shapes: fixed rate with a warm-up (corrected and uncorrected differ)
   // and a short closed loop.
   static void SetUpTestSuite() {
-    std::string target;
-    server_ = client_testing::StartServer("echo", &target).release();
-    ASSERT_NE(server_, nullptr);
-    RunClient({"--target=" + target, "--protocol=echo", "--connections=8", "--rate=2000/s",
+    StartSuiteServer();
+    RunClient({"--target=" + target(), "--protocol=echo", "--connections=8", "--rate=2000/s",
                "--warmup=1s", "--duration=3s", "--progress=false",
                "--json=" + TempPath("fixed.json"), "--html=" + TempPath("fixed.html")});
-    RunClient({"--target=" + target, "--protocol=echo", "--connections=4", "--duration=1s",
+    RunClient({"--target=" + target(), "--protocol=echo", "--connections=4", "--duration=1s",
                "--progress=false", "--json=" + TempPath("closed.json")});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static Subprocess* server_;
 };
-
-Subprocess* HtmlReportBrowserTest::server_ = nullptr;
 
 TEST_F(HtmlReportBrowserTest, OneRunRendersEveryChartWithWhatItMeasured) {
   const std::string html = TempPath("fixed.html");

@@ -10,11 +10,27 @@ reply=$(timeout 10 redis-cli -p "$RESP_PORT" PING)
 [ "$reply" = "PONG" ] && pass "redis-cli PING" || fail "redis-cli PING answered '$reply'"
 reply=$(timeout 10 redis-cli -p "$RESP_PORT" ECHO hello)
 [ "$reply" = "hello" ] && pass "redis-cli ECHO hello" || fail "redis-cli ECHO answered '$reply'"
-info=$(timeout 10 redis-cli -p "$RESP_PORT" INFO)
-for field in redis_version connected_clients total_connections_received \
-  total_commands_processed rejected_connections total_net_input_bytes; do
-  grep -q "^$field:" <<<"$info" && pass "INFO has $field" || fail "INFO lacks $field"
+# INFO's counters move by exactly what this test sends between two INFOs: three redis-cli PINGs,
+# each on its own connection ("*1\r\n$4\r\nPING\r\n" in, "+PONG\r\n" out). A command is counted
+# once it has run and bytes once read or sent, so the first INFO's command and reply fall in the
+# interval, and so do the second INFO's connection and request.
+timeout 10 redis-cli -p "$RESP_PORT" INFO >"$WORK/info_before"
+for _ in 1 2 3; do timeout 10 redis-cli -p "$RESP_PORT" PING >/dev/null; done
+timeout 10 redis-cli -p "$RESP_PORT" INFO >"$WORK/info_after"
+grep -q "^redis_version:" "$WORK/info_before" && pass "INFO has redis_version" ||
+  fail "INFO lacks redis_version"
+first_reply_body=$(wc -c <"$WORK/info_before")  # redis-cli prints the bulk as it came
+first_reply=$((1 + ${#first_reply_body} + 2 + first_reply_body + 2))  # "$<n>\r\n<body>\r\n"
+info_field() { tr -d '\r' <"$1" | sed -n "s/^$2://p"; }
+for expected in total_connections_received:4 total_commands_processed:4 \
+  total_net_input_bytes:$((3 * 14 + 14)) total_net_output_bytes:$((3 * 7 + first_reply)); do
+  field=${expected%%:*}
+  delta=$(($(info_field "$WORK/info_after" "$field") - $(info_field "$WORK/info_before" "$field")))
+  [ "$delta" -eq "${expected#*:}" ] && pass "INFO $field moved by $delta" ||
+    fail "INFO $field moved by $delta, expected ${expected#*:}"
 done
+[ "$(info_field "$WORK/info_after" connected_clients)" = 1 ] && pass "INFO connected_clients:1" ||
+  fail "INFO connected_clients: $(info_field "$WORK/info_after" connected_clients), expected 1"
 reply=$(timeout 10 redis-cli -p "$RESP_PORT" NOSUCH a b 2>&1)
 [[ "$reply" == "ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' "* ]] &&
   pass "unknown command worded as Redis words it" || fail "unknown command answered '$reply'"

@@ -33,7 +33,7 @@ using reactor_testing::Pattern;
 using reactor_testing::ReadExactly;
 using reactor_testing::ReadToEof;
 using reactor_testing::WriteAll;
-using reactor_testing::WriteUntilBlocked;
+using reactor_testing::WriteUntilPaused;
 
 enum class Kind { kRawEcho, kLineEcho, kAmplifier };
 
@@ -105,9 +105,11 @@ class ConnectionTest : public ::testing::Test, public ConnectionObserver {
   // Sends until the server stops reading: its output passed the high-water mark and every buffer
   // between us is full. Returns the bytes sent, which are the bytes owed back to us.
   size_t FillUntilPaused(const std::string& payload) {
-    const size_t sent = WriteUntilBlocked(client_, payload, absl::Milliseconds(300));
+    const size_t sent = WriteUntilPaused(client_, payload, [this] {
+      return runner_.Call([this] { return !connection_->reading(); });
+    });
     EXPECT_LT(sent, payload.size()) << "the server never stopped reading";
-    EXPECT_TRUE(runner_.WaitUntil([this] { return !connection_->reading(); }));
+    EXPECT_TRUE(runner_.Call([this] { return !connection_->reading(); }));
     return sent;
   }
 
@@ -268,6 +270,9 @@ TEST_F(ConnectionTest, HalfCloseDuringBackpressureDeliversEverythingOwed) {
     EXPECT_TRUE(WriteAll(client_, payload, absl::Seconds(30)));
     EXPECT_EQ(shutdown(client_, SHUT_WR), 0);
   });
+  // Nothing is read until the server has paused: backpressure happens for certain, rather than
+  // only when this reader happens to be slower than the server.
+  EXPECT_TRUE(runner_.WaitUntil([this] { return stats_.read_pauses >= 1; }, absl::Seconds(20)));
   const auto reply = ReadToEof(client_, absl::Seconds(30));
   writer.join();
   EXPECT_TRUE(reply.eof);

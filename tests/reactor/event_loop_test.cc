@@ -6,10 +6,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -434,6 +436,22 @@ TEST(EventLoopTest, SignalsAreDeliveredIntoTheLoop) {
 std::atomic<int> usr2_count{0};
 void CountUsr2(int) { usr2_count.fetch_add(1); }
 
+// Whether thread `tid` of this process is blocked in one of epoll's waits at this moment.
+bool InEpollWait(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  long number = -1;
+  in >> number;                       // the syscall being made, or "running"
+  constexpr long kEpollPwait2 = 441;  // x86-64; older headers lack SYS_epoll_pwait2
+  return number == SYS_epoll_wait || number == SYS_epoll_pwait || number == kEpollPwait2;
+}
+
+// Polls `condition` every millisecond for up to 10 s; returns its last value.
+bool PollFor(const std::function<bool()>& condition) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!condition() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  return condition();
+}
+
 // epoll_wait interrupted by a signal whose handler was installed without SA_RESTART returns
 // EINTR; the loop counts it and goes back to sleep.
 TEST(EventLoopTest, SignalInterruptingTheWaitIsRetried) {
@@ -445,16 +463,21 @@ TEST(EventLoopTest, SignalInterruptingTheWaitIsRetried) {
   ASSERT_EQ(sigaction(SIGUSR2, &action, &previous), 0);
 
   auto loop = NewLoop();
-  bool timer_fired = false;
+  std::atomic<bool> timer_fired{false};
   // A timer that falls due after the interruptions proves the loop kept running.
   loop->RunAfter(absl::Milliseconds(150), [&] { timer_fired = true; });
   const pthread_t loop_thread = pthread_self();
+  const pid_t loop_tid = gettid();
+  const int base = usr2_count.load();
   std::thread interrupter([&] {
     for (int i = 0; i < 3; ++i) {
-      absl::SleepFor(absl::Milliseconds(30));  // the loop is asleep in epoll_wait by now
+      // Each signal finds the loop asleep in its wait, and is handled before the next is sent
+      // (two pending SIGUSR2s would be one).
+      EXPECT_TRUE(PollFor([&] { return InEpollWait(loop_tid); })) << "signal " << i;
       pthread_kill(loop_thread, SIGUSR2);
+      EXPECT_TRUE(PollFor([&] { return usr2_count.load() == base + i + 1; })) << "signal " << i;
     }
-    absl::SleepFor(absl::Milliseconds(150));
+    EXPECT_TRUE(PollFor([&] { return timer_fired.load(); }));
     loop->Stop();
   });
   const absl::Status status = loop->Run();

@@ -74,9 +74,11 @@ class TcpServerTest : public ::testing::Test {
   size_t FillUntilPaused(int fd) {
     reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
     const uint64_t pauses_before = runner_.Call([this] { return server_->stats().read_pauses; });
-    const size_t sent = reactor_testing::WriteUntilBlocked(fd, filler_, absl::Milliseconds(300));
+    auto paused = [&] { return server_->stats().read_pauses > pauses_before; };
+    const size_t sent =
+        reactor_testing::WriteUntilPaused(fd, filler_, [&] { return runner_.Call(paused); });
     EXPECT_LT(sent, filler_.size());
-    EXPECT_TRUE(runner_.WaitUntil([&] { return server_->stats().read_pauses > pauses_before; }));
+    EXPECT_TRUE(runner_.Call(paused)) << "the server never stopped reading";
     return sent;
   }
 
@@ -216,7 +218,8 @@ TEST_F(TcpServerTest, ShutdownClosesIdleDeliversPendingThenCallsDone) {
   // Calling it again does nothing (and never calls the new `done`).
   bool second_done = false;
   runner_.Call([&] { server_->Shutdown([&] { second_done = true; }); });
-  absl::SleepFor(absl::Milliseconds(20));
+  // Whatever that call queued on the loop has run after a few more turns of it.
+  for (int i = 0; i < 3; ++i) runner_.Call([] {});
   EXPECT_FALSE(runner_.Call([&] { return second_done; }));
 }
 
@@ -314,6 +317,30 @@ TEST_F(TcpServerTest, RequestTimeoutClosesARequestThatTricklesForever) {
   EXPECT_EQ(stats.timed_out_idle, 0u);
   EXPECT_EQ(stats.connections_timed_out, 1u);
   ExpectEcho(brisk, "and still\n");
+}
+
+// The request deadline does not run while reading is paused for backpressure: the tail of the
+// next request cannot grow while we do not read, and the client is late for nothing.
+TEST_F(TcpServerTest, RequestDeadlineStopsWhileReadingIsPaused) {
+  TcpServerOptions options = SmallWaterMarks();
+  options.request_timeout = absl::Milliseconds(300);
+  StartServer(TestProtocolFactory::Kind::kLineEcho, options);
+  // 97-byte lines: reads of any power-of-two size end inside one, so a tail is held. Made
+  // before connecting: the first request's clock starts at accept.
+  std::string lines;
+  while (lines.size() < (32u << 20)) lines += std::string(96, 'x') + "\n";
+  const int fd = Connect();
+  reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
+  const size_t sent = reactor_testing::WriteUntilBlocked(fd, lines, absl::Milliseconds(300));
+  ASSERT_LT(sent, lines.size());
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->stats().read_pauses > 0; }));
+  ASSERT_GT(runner_.Call([this] { return server_->stats().input_buffered_bytes.value(); }), 0u)
+      << "no incomplete request held: nothing to prove";
+  absl::SleepFor(absl::Milliseconds(700));  // more than twice the request timeout, not reading
+  EXPECT_EQ(runner_.Call([this] { return server_->stats().timed_out_request.value(); }), 0u);
+  // Everything owed still arrives: the connection was never cut.
+  const size_t owed = sent - sent % 97;
+  EXPECT_EQ(ReadExactly(fd, owed, absl::Seconds(10)).data.size(), owed);
 }
 
 // A client that sends but never reads: once its replies stop moving for send_timeout, the

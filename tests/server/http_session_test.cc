@@ -113,12 +113,15 @@ TEST_F(HttpSessionTest, ErrorsReplyWithStatusAndClose) {
       {"BREW / HTTP/1.1\r\nHost: a\r\n\r\n", 501, "Not Implemented"},
       {"GET / HTTP/2.0\r\n\r\n", 505, "HTTP Version Not Supported"},
   };
+  // Requests behind the bad one, in the same read: never parsed, never answered.
+  const std::string behind = "GET / HTTP/1.1\r\nHost: a\r\n\r\nBREW / HTTP/1.1\r\n\r\n";
   for (const Case& c : cases) {
     SessionDriver d = NewDriver();
-    EXPECT_EQ(d.Feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n" + c.request),
+    EXPECT_EQ(d.Feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n" + c.request + behind),
               Ok() + ErrorResponse(c.status, c.reason))
         << c.status;
     EXPECT_TRUE(d.closed());
+    EXPECT_EQ(d.pending(), 0u) << "the bytes behind an error are dropped, not kept";
   }
 }
 

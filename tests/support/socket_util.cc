@@ -182,6 +182,17 @@ size_t WriteUntilBlocked(int fd, std::string_view data, absl::Duration quiet) {
   return done;
 }
 
+size_t WriteUntilPaused(int fd, std::string_view data, const std::function<bool()>& paused,
+                        absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  size_t sent = 0;
+  while (sent < data.size() && absl::Now() < deadline) {
+    sent += WriteUntilBlocked(fd, data.substr(sent), absl::Milliseconds(20));
+    if (paused()) return sent + WriteUntilBlocked(fd, data.substr(sent), absl::Milliseconds(50));
+  }
+  return sent;
+}
+
 bool WaitUntilSendQueueEmpty(int fd, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {

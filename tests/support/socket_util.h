@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,13 @@ bool WriteAll(int fd, std::string_view data, absl::Duration timeout);
 // Sends from `data` until the peer stops taking bytes for `quiet` (its receive window and our send
 // buffer are full) or everything is sent. Returns the bytes sent.
 size_t WriteUntilBlocked(int fd, std::string_view data, absl::Duration quiet);
+
+// Sends from `data` until `paused()` says the server stopped reading, then until the socket takes
+// no more (with nobody reading, a full socket stays full, so a short quiet window is certain).
+// Polls the condition rather than trusting a quiet window: a server slowed by a busy machine is
+// not mistaken for a paused one. Gives up after `timeout`. Returns the bytes sent.
+size_t WriteUntilPaused(int fd, std::string_view data, const std::function<bool()>& paused,
+                        absl::Duration timeout = absl::Seconds(20));
 
 // Waits until everything written to `fd` was acknowledged by the peer's kernel (SIOCOUTQ is 0).
 bool WaitUntilSendQueueEmpty(int fd, absl::Duration timeout);
