@@ -365,6 +365,12 @@ def main():
     parser.add_argument("--idle_connections", type=int, default=5000,
                         help="connections held open for the memory comparison")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--keyspace", action="store_true",
+                        help="also compare the keyspace (see keyspace_bench.py)")
+    parser.add_argument("--keyspace_only", action="store_true",
+                        help="only the keyspace comparison")
+    parser.add_argument("--keyspace_requests", type=int, default=50000,
+                        help="requests per keyspace test (LRANGE tests: a fifth)")
     parser.add_argument("--html_dir", default=".",
                         help="where the HTML reports of our client's runs go (and their JSON)")
     # ../shared/floor next to the checkout (or next to the worktrees' parent).
@@ -385,6 +391,16 @@ def main():
 
     results = {}
     body = "x" * 64
+    if args.keyspace or args.keyspace_only:
+        import keyspace_bench
+        with tempfile.TemporaryDirectory() as workdir:
+            results["keyspace"] = keyspace_bench.run(
+                workdir, args.keyspace_requests, args.keyspace_requests // 5, args.rounds)
+        if args.keyspace_only:
+            if args.json:
+                with open(args.json, "w") as f:
+                    json.dump(results, f, indent=2)
+            return
     with tempfile.TemporaryDirectory() as workdir:
         results.update(clients_vs_floor(args.floor_dir, workdir, args.duration, args.rounds))
         if args.only_floor:
