@@ -271,7 +271,11 @@ void ClientConnection::HandleClosingReadable() {
   char* room = scratch.PrepareWrite(kReadChunkBytes);
   while (true) {
     const ssize_t n = recv(fd_, room, kReadChunkBytes, MSG_DONTWAIT);
-    if (n > 0) continue;
+    if (n > 0) {
+      context_->stats->ledger.bytes_received += static_cast<uint64_t>(n);
+      context_->stats->ledger.bytes_dropped_at_end += static_cast<uint64_t>(n);
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     // EOF: the server closed its side too, the ending it was asked for. An error (a reset)
@@ -306,12 +310,25 @@ void ClientConnection::HandleReadable() {
   scratch.Commit(static_cast<size_t>(n));
   const int64_t now = reactor::MonotonicNanos();
   if (now >= context_->measure_start_nanos) context_->stats->bytes_received += n;
+  Ledger& ledger = context_->stats->ledger;
+  ledger.bytes_received += static_cast<uint64_t>(n);
   // A partial reply is pending: the new bytes complete it (or extend it) where it waits.
   const bool partial_pending = !input_.empty();
   if (partial_pending) input_.Append(scratch.view());
   const std::string_view data = partial_pending ? input_.view() : scratch.view();
-  const ptrdiff_t consumed = ProcessReplies(data, now);
-  if (consumed < 0) return;  // closed: CloseFd dropped input_
+  parsing_ = true;  // CloseFd leaves the unparsed rest to us: input_ may hold parsed bytes too
+  const Parsed parsed = ProcessReplies(data, now);
+  parsing_ = false;
+  const size_t consumed = parsed.consumed;
+  ledger.bytes_parsed += consumed;
+  if (parsed.malformed || (state_ != State::kConnected && state_ != State::kDraining)) {
+    // Lost, ending, or out of step with the server: what was not parsed is dropped.
+    ledger.bytes_unparsed += data.size() - consumed;
+    input_.Clear();
+    input_.ReleaseIfEmpty();
+    if (parsed.malformed) Lose(LossCause::kMalformed, 0);
+    return;
+  }
   if (partial_pending) {
     input_.Consume(static_cast<size_t>(consumed));
     input_.ReleaseIfEmpty();
@@ -326,30 +343,33 @@ void ClientConnection::HandleReadable() {
   Flush();
 }
 
-ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) {
-  size_t consumed = 0;
+ClientConnection::Parsed ClientConnection::ProcessReplies(std::string_view input, int64_t now) {
+  Parsed parsed;
+  size_t& consumed = parsed.consumed;
   int answered = 0;
   bool resolved = false;
   while (consumed < input.size()) {
     if (in_flight_count_ == 0) {
       // Bytes nobody asked for: the server is out of step with us.
       NoteError("reply bytes with no request in flight");
-      Lose(LossCause::kMalformed, 0);
-      return -1;
+      parsed.malformed = true;
+      break;
     }
     const VerifyResult result = verifier_->Next(input.substr(consumed));
     consumed += result.consumed;
     if (result.kind == VerifyResult::kIncomplete) break;
     if (result.kind == VerifyResult::kMalformed) {
       NoteError(result.detail);
-      Lose(LossCause::kMalformed, 0);
-      return -1;
+      parsed.malformed = true;
+      break;
     }
     ++answered;
     resolved |= AccountReply(result, now);
   }
   if (resolved) context_->host->OnRequestsResolved();
-  if (state_ != State::kConnected && state_ != State::kDraining) return -1;
+  if (parsed.malformed || (state_ != State::kConnected && state_ != State::kDraining)) {
+    return parsed;
+  }
   // Each answer frees a pipeline slot (unless the server has said it will close). Closed loop:
   // the next request takes it at once. Fixed rate: requests whose time has come take it (sent
   // late, so the wait shows in the corrected latency); otherwise the host wakes the connection
@@ -364,7 +384,7 @@ ptrdiff_t ClientConnection::ProcessReplies(std::string_view input, int64_t now) 
       }
     }
   }
-  return static_cast<ptrdiff_t>(consumed);
+  return parsed;
 }
 
 bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
@@ -417,6 +437,8 @@ void ClientConnection::HandleEof() {
   if (in_flight_count_ > 0) {
     const VerifyResult result = verifier_->Finish(input_.view());
     if (result.kind != VerifyResult::kIncomplete && result.kind != VerifyResult::kMalformed) {
+      context_->stats->ledger.bytes_parsed += input_.size();
+      input_.Clear();
       const int64_t now = reactor::MonotonicNanos();
       if (AccountReply(result, now)) context_->host->OnRequestsResolved();
     }
@@ -703,6 +725,8 @@ void ClientConnection::CloseFd() {
     fd_ = -1;
   }
   SetState(State::kClosed);
+  // A partial reply that will never be completed.
+  if (!parsing_) context_->stats->ledger.bytes_unparsed += input_.size();
   ring_head_ = 0;
   in_flight_count_ = 0;
   timed_out_prefix_ = 0;

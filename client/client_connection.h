@@ -187,9 +187,13 @@ class ClientConnection : public reactor::EventHandler {
   void HandleReadable();
   // kClosing: reads and drops what the server still sends, until its EOF.
   void HandleClosingReadable();
-  // Matches complete replies in `input` to in-flight requests. Returns bytes consumed, or -1 if
-  // the connection was closed.
-  ptrdiff_t ProcessReplies(std::string_view input, int64_t now);
+  struct Parsed {
+    size_t consumed = 0;     // bytes the verifier took
+    bool malformed = false;  // a reply could not be parsed, or came with no request in flight
+  };
+  // Matches complete replies in `input` to in-flight requests. The caller drops what was not
+  // consumed if the connection is no longer reading (lost, or ending) or the input is malformed.
+  Parsed ProcessReplies(std::string_view input, int64_t now);
   // Accounts one complete reply to the oldest request in flight. True if that resolved the
   // request (false for a late answer: it was resolved when it timed out).
   bool AccountReply(const VerifyResult& result, int64_t now);
@@ -240,6 +244,7 @@ class ClientConnection : public reactor::EventHandler {
   bool closed_politely_ = false;
   bool in_flight_cap_hit_ = false;  // counted once per stretch at the cap
   int64_t end_nanos_ = 0;           // BeginEnd's time: the end of the measured run
+  bool parsing_ = false;            // inside ProcessReplies (see CloseFd)
 
   // In-flight requests, oldest first: a ring that grows (doubling) only when full. Its size is a
   // power of two, so positions wrap with a mask.

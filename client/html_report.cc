@@ -225,12 +225,21 @@ std::string SecondsChart(const std::string& id, const std::string& y_title,
     for (const SecondLine& line : lines) {
       SvgLineChart::Series series{runs[r].label, line.name, static_cast<int>(r), line.dashed, {}};
       for (const SeriesPoint& p : runs[r].report->series) {
-        if (std::optional<double> v = line.value(p)) series.points.emplace_back(p.second, *v);
+        // At the end of the span the figures cover (the last second may be partial).
+        if (std::optional<double> v = line.value(p)) {
+          series.points.emplace_back(p.second - 1 + p.span_seconds, *v);
+        }
       }
       chart.AddSeries(std::move(series));
     }
   }
   return chart.Render();
+}
+
+// A count over a second's span as a rate, so that the run's last, partial second is not drawn as
+// a collapse.
+std::optional<double> PerSecond(const SeriesPoint& p, uint64_t count) {
+  return count / (p.span_seconds > 0 ? p.span_seconds : 1.0);
 }
 
 // Nothing for a second without measured latencies (one in the warm-up, or without responses).
@@ -302,7 +311,7 @@ void AppendCharts(std::string& out, const std::vector<LabelledRun>& runs) {
   absl::StrAppend(&out, Figure("Requests per second", "responses in each second of the run",
                                SecondsChart("requests-per-second", "requests/s", CountLabel, runs,
                                             {{"responses", false, [](const SeriesPoint& p) {
-                                                return std::optional<double>(p.responses);
+                                                return PerSecond(p, p.responses);
                                               }}})));
   absl::StrAppend(
       &out,
@@ -314,7 +323,7 @@ void AppendCharts(std::string& out, const std::vector<LabelledRun>& runs) {
   absl::StrAppend(&out, Figure("Errors per second", "requests that ended in an error, each second",
                                SecondsChart("errors-per-second", "errors/s", CountLabel, runs,
                                             {{"errors", false, [](const SeriesPoint& p) {
-                                                return std::optional<double>(p.errors);
+                                                return PerSecond(p, p.errors);
                                               }}})));
   absl::StrAppend(
       &out, Figure("Connect latency by percentile", "connect() to the connection being writable",

@@ -70,9 +70,13 @@ bool Ledger::ScheduleBalances() const {
   return version < 2 || (scheduled == 0 && owed_unsent == 0) || scheduled == sent + owed_unsent;
 }
 
+bool Ledger::BytesBalance() const {
+  return version < 2 || bytes_received == bytes_parsed + bytes_unparsed + bytes_dropped_at_end;
+}
+
 bool Ledger::Balanced() const {
   return AttemptsBalance() && OriginsBalance() && LivesBalance() && RequestsBalance() &&
-         ScheduleBalances();
+         ScheduleBalances() && BytesBalance();
 }
 
 void Ledger::Merge(const Ledger& o) {
@@ -127,6 +131,13 @@ std::string Ledger::Format() const {
   if (scheduled > 0 || owed_unsent > 0) {
     absl::StrAppendFormat(&out, "  schedule     scheduled %d = sent %d + owed unsent %d%s",
                           scheduled, sent, owed_unsent, Mark(ScheduleBalances()));
+  }
+  if (version >= 2) {
+    absl::StrAppendFormat(&out,
+                          "  bytes        received %d = parsed %d + unparsed %d + dropped at end "
+                          "%d%s",
+                          bytes_received, bytes_parsed, bytes_unparsed, bytes_dropped_at_end,
+                          Mark(BytesBalance()));
   }
   return out;
 }

@@ -35,6 +35,7 @@ ConnectFailure ConnectFailureFromErrno(int err);
 //   requests:  sent      = ok + error_replies + mismatched + reset + eof + timed_out
 //                          + in_flight_at_end
 //   schedule:  scheduled = sent + owed_unsent          (fixed rate only)
+//   bytes:     bytes_received = bytes_parsed + bytes_unparsed + bytes_dropped_at_end
 // A ledger read from a version-1 document (before origins, lives and the schedule were counted)
 // is checked by the attempts and requests identities only.
 struct Ledger {
@@ -68,6 +69,14 @@ struct Ledger {
   uint64_t scheduled = 0;
   uint64_t owed_unsent = 0;
 
+  // Bytes read from the server (all, warm-up included), and where they went: taken by the reply
+  // parsers, dropped unparsed (a partial reply at a close, input after a malformed reply), or
+  // read and dropped while closing at the end.
+  uint64_t bytes_received = 0;
+  uint64_t bytes_parsed = 0;
+  uint64_t bytes_unparsed = 0;
+  uint64_t bytes_dropped_at_end = 0;
+
   // 1: counts from a document written before the origins, lives and schedule were kept.
   int version = 2;
 
@@ -77,6 +86,7 @@ struct Ledger {
   bool LivesBalance() const;
   bool RequestsBalance() const;
   bool ScheduleBalances() const;
+  bool BytesBalance() const;
   bool Balanced() const;
   void Merge(const Ledger& other);
   // The aligned, printed form, with the identities and whether each holds.
@@ -111,6 +121,10 @@ inline constexpr LedgerField kLedgerFields[] = {
     {"late", &Ledger::late},
     {"scheduled", &Ledger::scheduled},
     {"owed_unsent", &Ledger::owed_unsent},
+    {"bytes_received", &Ledger::bytes_received},
+    {"bytes_parsed", &Ledger::bytes_parsed},
+    {"bytes_unparsed", &Ledger::bytes_unparsed},
+    {"bytes_dropped_at_end", &Ledger::bytes_dropped_at_end},
 };
 
 }  // namespace client

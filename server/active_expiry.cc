@@ -1,4 +1,4 @@
-// ActiveExpiry: one bounded expiry slice per timer, rescheduled by how much is left.
+// ActiveExpiry: one bounded expiry slice at a time, the next one sooner while a backlog lasts.
 #include "server/active_expiry.h"
 
 namespace server {
@@ -8,7 +8,10 @@ ActiveExpiry::ActiveExpiry(reactor::EventLoop* loop, Dataset* dataset, const Opt
   timer_ = loop_->RunAfter(options_.idle_interval, [this] { Cycle(); });
 }
 
-ActiveExpiry::~ActiveExpiry() { loop_->Cancel(timer_); }
+ActiveExpiry::~ActiveExpiry() {
+  *alive_ = false;
+  loop_->Cancel(timer_);
+}
 
 void ActiveExpiry::Cycle() {
   keyspace::Keyspace::CycleResult result;
@@ -17,8 +20,13 @@ void ActiveExpiry::Cycle() {
     result = access.keys().ExpireCycle(absl::ToInt64Nanoseconds(options_.budget));
   }
   expired_ += result.expired;
-  timer_ = loop_->RunAfter(result.more ? options_.busy_interval : options_.idle_interval,
-                           [this] { Cycle(); });
+  if (result.more) {
+    loop_->Defer([this, alive = alive_] {
+      if (*alive) Cycle();
+    });
+  } else {
+    timer_ = loop_->RunAfter(options_.idle_interval, [this] { Cycle(); });
+  }
 }
 
 }  // namespace server

@@ -4,6 +4,7 @@
 #define SERVER_ACTIVE_EXPIRY_H_
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/time/time.h"
 #include "reactor/event_loop.h"
@@ -11,17 +12,17 @@
 
 namespace server {
 
-// Every `idle_interval` (Redis's hz 10: 100 ms) one cycle erases expired keys for at most
-// `budget`; a cycle cut short by its budget is followed by another after `busy_interval`, so a
-// backlog drains at about budget / (budget + busy_interval) of the loop's time (20% by default)
-// and a request waits behind one slice at most.
+// Every `idle_interval` (Redis's hz 10: 100 ms) one slice erases expired keys for at most
+// `budget`. A slice cut short by its budget is followed by another on the loop's next iteration
+// (EventLoop::Defer: after a zero-wait epoll_wait and whatever I/O it brought), so a backlog
+// drains with all the time the loop does not spend on requests, and a request waits behind one
+// slice at most.
 //
 //   ActiveExpiry expiry(loop, &dataset);   // on the loop's thread; cancels its timer when gone
 class ActiveExpiry {
  public:
   struct Options {
     absl::Duration idle_interval = absl::Milliseconds(100);
-    absl::Duration busy_interval = absl::Milliseconds(1);
     absl::Duration budget = absl::Microseconds(250);
   };
 
@@ -40,6 +41,8 @@ class ActiveExpiry {
   Dataset* const dataset_;
   const Options options_;
   reactor::TimerId timer_ = 0;
+  // A deferred slice cannot be cancelled: it checks this first (false once destroyed).
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   uint64_t expired_ = 0;
 };
 

@@ -14,9 +14,11 @@ namespace {
 
 // Relaxed: a statistic, read for INFO and the maxmemory check; a few bytes of lag are harmless.
 std::atomic<int64_t> used_bytes{0};
+std::atomic<uint64_t> allocations{0};
 
 void* Allocate(size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
+  allocations.fetch_add(1, std::memory_order_relaxed);
   if (p != nullptr) {
     used_bytes.fetch_add(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
   }
@@ -35,6 +37,8 @@ uint64_t UsedMemoryBytes() {
   const int64_t used = used_bytes.load(std::memory_order_relaxed);
   return used > 0 ? static_cast<uint64_t>(used) : 0;
 }
+
+uint64_t AllocationCount() { return allocations.load(std::memory_order_relaxed); }
 
 }  // namespace server
 

@@ -11,6 +11,9 @@ namespace server {
 // counted as Redis counts it). Any thread, any time.
 uint64_t UsedMemoryBytes();
 
+// Calls to operator new so far, all threads: lets a test prove a path allocates nothing.
+uint64_t AllocationCount();
+
 }  // namespace server
 
 #endif  // SERVER_ALLOCATION_COUNTER_H_

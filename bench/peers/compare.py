@@ -8,7 +8,11 @@ alternate between the peers and the medians are reported, because other work on 
 moves every figure; only ratios from the same run compare.
 
   python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
-                                 [--html_dir=DIR]
+                                 [--html_dir=DIR] [--floor_dir=DIR] [--only_floor]
+
+Our client is also compared with the floor (../shared/floor: a minimal C epoll client and server,
+built here with gcc) in the same run: client CPU per request against the floor server, closed
+loop at pipeline 1 and 16 and HTTP, and fixed rate at 100k/s and 50k/s against our own closed loop.
 
 Where our client drives both peers, it also writes an HTML report overlaying the two (each peer's
 median round), in --html_dir: latency by percentile, requests/s over time, the ledgers.
@@ -185,6 +189,91 @@ def our_client(port, protocol, duration, pipeline, connections):
     return argv, parse
 
 
+def floor_client(binary, mode, port, connections, pipeline, duration):
+    argv = [binary, mode, str(port), str(connections), str(pipeline), str(duration)]
+
+    def parse(text):
+        m = re.search(r"requests=(\d+)", text)
+        if not m:
+            raise RuntimeError(f"limit_client printed no result:\n{text}")
+        return int(m.group(1))
+
+    return argv, parse
+
+
+def our_rate_client(port, duration, rate, connections):
+    """Our client at a fixed rate; judged by its cost here, not by its exit status."""
+    argv, parse = our_client(port, "resp", duration, 1, connections)
+    return argv + [f"--rate={rate}/s", "--rate_tolerance=1", "--max_error_ratio=1"], parse
+
+
+def client_cpu_per_request(title, clients, server, rounds):
+    """Alternates `clients` (name -> argv, parse) against one server; medians of client CPU
+    microseconds per request, and each one's ratio to the first."""
+    samples = {name: [] for name in clients}
+    for _ in range(rounds):
+        for name, (argv, parse) in clients.items():
+            run = measured(server, argv, parse)
+            samples[name].append(1e6 * run["client_cpu_s"] / max(run["requests"], 1))
+    rows = {name: statistics.median(v) for name, v in samples.items()}
+    base_name = next(iter(rows))
+    print(f"\n{title}")
+    for name, us in rows.items():
+        print(f"  {name:<34} {us:>8.3f} µs client CPU per request   "
+              f"{us / rows[base_name]:.2f}x {base_name}")
+    return {name: {"client_us_per_request": us, "ratio_to_" + base_name: us / rows[base_name]}
+            for name, us in rows.items()}
+
+
+def clients_vs_floor(floor_dir, workdir, duration, rounds):
+    """Our client against the floor client, both driving the floor server, in one run."""
+    sources = [os.path.join(floor_dir, f) for f in ("limit_server.c", "limit_client.c")]
+    if not all(os.path.exists(f) for f in sources):
+        print(f"\nfloor: {floor_dir} has no limit_server.c/limit_client.c; skipped")
+        return {}
+    binaries = []
+    for source in sources:
+        binary = os.path.join(workdir, os.path.basename(source)[:-2])
+        subprocess.run(["gcc", "-O2", "-o", binary, source], check=True)
+        binaries.append(binary)
+    limit_server, limit_client = binaries
+    results = {}
+    servers = []
+    try:
+        pong_port, http_port = free_port(), free_port()
+        servers.append(Server("floor-pong", [limit_server, "pong", str(pong_port)], pong_port,
+                              workdir))
+        servers.append(Server("floor-http", [limit_server, "http", str(http_port)], http_port,
+                              workdir))
+        pong, http = servers
+        for pipeline in (1, 16):
+            results[f"floor_ping_p{pipeline}"] = client_cpu_per_request(
+                f"Client CPU per PING vs the floor: 50 connections, pipeline {pipeline}",
+                {"floor (limit_client pingmb)": floor_client(limit_client, "pingmb", pong.port,
+                                                             50, pipeline, duration),
+                 "ours (closed loop)": our_client(pong.port, "resp", duration, pipeline, 50)},
+                pong, rounds)
+        results["floor_http"] = client_cpu_per_request(
+            "Client CPU per HTTP GET vs the floor: 100 connections",
+            {"floor (limit_client http)": floor_client(limit_client, "http", http.port, 100, 1,
+                                                       duration),
+             "ours (closed loop)": our_client(http.port, "http", duration, 1, 100)},
+            http, rounds)
+        for rate in (100000, 50000):
+            results[f"floor_rate_{rate}"] = client_cpu_per_request(
+                f"Fixed rate {rate}/s vs closed loop, 50 connections (goals: <= 1.6x at 100k/s, "
+                f"<= 2.5x at 50k/s)",
+                {"ours (closed loop)": our_client(pong.port, "resp", duration, 1, 50),
+                 f"ours (--rate={rate}/s)": our_rate_client(pong.port, duration, rate, 50),
+                 "floor (limit_client pingmb)": floor_client(limit_client, "pingmb", pong.port,
+                                                             50, 1, duration)},
+                pong, rounds)
+    finally:
+        for server in servers:
+            server.stop()
+    return results
+
+
 def rss_bytes(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -276,8 +365,22 @@ def main():
     parser.add_argument("--idle_connections", type=int, default=5000,
                         help="connections held open for the memory comparison")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--keyspace", action="store_true",
+                        help="also compare the keyspace (see keyspace_bench.py)")
+    parser.add_argument("--keyspace_only", action="store_true",
+                        help="only the keyspace comparison")
+    parser.add_argument("--keyspace_requests", type=int, default=50000,
+                        help="requests per keyspace test (LRANGE tests: a fifth)")
     parser.add_argument("--html_dir", default=".",
                         help="where the HTML reports of our client's runs go (and their JSON)")
+    # ../shared/floor next to the checkout (or next to the worktrees' parent).
+    floor_default = next((d for d in (os.path.join(ROOT, "..", "shared", "floor"),
+                                      os.path.join(ROOT, "..", "..", "shared", "floor"))
+                          if os.path.isdir(d)), os.path.join(ROOT, "..", "shared", "floor"))
+    parser.add_argument("--floor_dir", default=floor_default,
+                        help="the floor's C sources (limit_server.c, limit_client.c)")
+    parser.add_argument("--only_floor", action="store_true",
+                        help="run only the comparison of our client with the floor")
     args = parser.parse_args()
     os.makedirs(args.html_dir, exist_ok=True)
     for tool in ("redis-server", "redis-benchmark", "nginx", "wrk"):
@@ -288,7 +391,23 @@ def main():
 
     results = {}
     body = "x" * 64
+    if args.keyspace or args.keyspace_only:
+        import keyspace_bench
+        with tempfile.TemporaryDirectory() as workdir:
+            results["keyspace"] = keyspace_bench.run(
+                workdir, args.keyspace_requests, args.keyspace_requests // 5, args.rounds)
+        if args.keyspace_only:
+            if args.json:
+                with open(args.json, "w") as f:
+                    json.dump(results, f, indent=2)
+            return
     with tempfile.TemporaryDirectory() as workdir:
+        results.update(clients_vs_floor(args.floor_dir, workdir, args.duration, args.rounds))
+        if args.only_floor:
+            if args.json:
+                with open(args.json, "w") as f:
+                    json.dump(results, f, indent=2)
+            return
         servers = []
         try:
             # Appended as each starts, so a failure to start one still stops the others.

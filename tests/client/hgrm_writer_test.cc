@@ -79,7 +79,9 @@ TEST(HgrmWriterTest, EveryRowIsTheHistogramsValueAtItsPercentile) {
         << "at " << r.percentile;
     EXPECT_GE(r.total_count, previous_count);
     EXPECT_GE(r.value_ms, previous_value);
-    if (r.inverse >= 0) EXPECT_NEAR(r.inverse, 1 / (1 - r.percentile), 0.006);
+    if (r.inverse >= 0) {
+      EXPECT_NEAR(r.inverse, 1 / (1 - r.percentile), 0.006);
+    }
     previous_count = r.total_count;
     previous_value = r.value_ms;
   }

@@ -2,6 +2,7 @@
 // from the run escaped, and no NaN or infinity reaching the SVG.
 #include "client/html_report.h"
 
+#include <regex>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -50,6 +51,32 @@ TEST(HtmlReportTest, OneValueAndOverflowDrawFiniteLines) {
   ExpectFiniteNumbers(html);
   EXPECT_TRUE(absl::StrContains(html, "data-band=\"warm-up\" data-from=\"0\" data-to=\"1.5\""));
   EXPECT_TRUE(absl::StrContains(html, "data-series=\"corrected\" data-points=\"2\""));
+}
+
+// The last second of a run is usually partial: drawn as a rate over its span, at its end.
+TEST(HtmlReportTest, APartialSecondIsARateOverItsSpan) {
+  RunReport r;
+  SeriesPoint full;
+  full.second = 1;
+  full.responses = 100;
+  SeriesPoint half = full;
+  half.second = 2;
+  half.span_seconds = 0.5;
+  half.responses = 50;
+  r.series = {full, half};
+  const std::string html = FormatHtmlReport({{"run", &r}});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      html, m,
+      std::regex("data-series=\"responses\" data-points=\"2\"[^>]*points=\"([0-9.]+),([0-9.]+) "
+                 "([0-9.]+),([0-9.]+)\"")));
+  EXPECT_EQ(m[2].str(), m[4].str());  // the same rate: the same height
+  // x: 1 s and 1.5 s on an axis from 0: the second point is 1.5 times as far right of the origin.
+  std::smatch zero;
+  ASSERT_TRUE(
+      std::regex_search(html, zero, std::regex("<text x=\"([0-9.]+)\" y=\"[0-9.]+\">0s</text>")));
+  const double origin = std::stod(zero[1].str());  // where the time axis' 0 s is drawn
+  EXPECT_NEAR((std::stod(m[3].str()) - origin) / (std::stod(m[1].str()) - origin), 1.5, 0.01);
 }
 
 TEST(HtmlReportTest, TextFromTheRunIsEscaped) {

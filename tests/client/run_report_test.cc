@@ -179,6 +179,26 @@ TEST(RunReportTest, VerdictNamesTheReason) {
   EXPECT_NE(v.reason.find("ephemeral ports"), std::string::npos) << v.reason;
 }
 
+TEST(RunReportTest, MergeSumsWhatAddsUpAcrossConcurrentRuns) {
+  // Threads and fractional rates add up too (they were kept only where equal, or summed as
+  // integers); each run's wall-clock start is kept.
+  RunReport a = Sample(1);
+  a.config["threads"] = "2";
+  a.config["rate"] = "1500.5";
+  a.run_starts_unix_nanos = {100};
+  RunReport b = Sample(1);
+  b.config["threads"] = "1";
+  b.config["rate"] = "2000.25";
+  b.run_starts_unix_nanos = {200};
+  auto b_back = RunReport::FromJson(b.ToJson());
+  ASSERT_TRUE(b_back.ok()) << b_back.status();
+  a.Merge(*b_back);
+  EXPECT_EQ(a.config["threads"], "3");
+  EXPECT_EQ(a.config["rate"], "3500.75");
+  EXPECT_EQ(a.config["connections"], "20");
+  EXPECT_EQ(a.run_starts_unix_nanos, (std::vector<int64_t>{100, 200}));
+}
+
 TEST(RunReportTest, ReadsVersionOneDocuments) {
   // Written before the ledger counted initial connects and connection ends.
   std::string json = Sample(1).ToJson();

@@ -2,10 +2,14 @@
 // a shutdown fanned out to every loop by one signal.
 #include "reactor/server_group.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -53,6 +57,59 @@ TEST(RunInLoopTest, TasksFromManyThreadsAllRunOnTheLoopThread) {
   runner.join();
   EXPECT_EQ(ran, kThreads * kTasksPerThread);
   EXPECT_TRUE(all_on_loop_thread);
+}
+
+// The epoll fds of this process, in the order they were opened (lowest number first, as the
+// kernel hands them out when nothing was closed in between).
+std::vector<int> EpollFds() {
+  std::vector<int> fds;
+  for (int fd = 0; fd < 1024; ++fd) {
+    char link[64];
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const ssize_t n = readlink(path.c_str(), link, sizeof link - 1);
+    if (n > 0 && std::string_view(link, static_cast<size_t>(n)) == "anon_inode:[eventpoll]") {
+      fds.push_back(fd);
+    }
+  }
+  return fds;
+}
+
+// A worker loop whose Run() fails (here: its epoll fd replaced under it, so the next
+// epoll_wait fails with EINVAL) stops the whole group, and Run says which loop failed, instead
+// of leaving the other loops serving and that loop's connections orphaned.
+TEST(ServerGroupTest, AFailingWorkerLoopStopsEveryLoop) {
+  const std::vector<int> before = EpollFds();
+  TcpServerOptions options;
+  options.listener.port = 0;
+  auto group = ServerGroup::Create(2, options, [](ServerStats*, StatsSnapshot) {
+    return std::make_unique<TestProtocolFactory>(TestProtocolFactory::Kind::kRawEcho);
+  });
+  ASSERT_TRUE(group.ok()) << group.status();
+  std::vector<int> mine;
+  for (int fd : EpollFds()) {
+    if (std::find(before.begin(), before.end(), fd) == before.end()) mine.push_back(fd);
+  }
+  ASSERT_EQ(mine.size(), 2u);
+  absl::Status run_status;
+  std::atomic<bool> returned{false};
+  std::thread runner([&] {
+    run_status = (*group)->Run({SIGINT, SIGTERM}, [](int) {});
+    returned = true;
+  });
+  absl::SleepFor(absl::Milliseconds(50));  // both loops asleep in epoll_wait
+  const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(devnull, 0);
+  ASSERT_EQ(dup2(devnull, mine[1]), mine[1]);  // loop 1's next epoll_wait fails
+  close(devnull);
+  // Wake loop 1: the kernel spreads connections over both listeners.
+  for (int i = 0; i < 50 && !returned; ++i) {
+    const int fd = ConnectLoopback((*group)->address().port());
+    if (fd >= 0) close(fd);
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  runner.join();
+  EXPECT_FALSE(run_status.ok());
+  EXPECT_NE(std::string(run_status.message()).find("loop 1"), std::string::npos) << run_status;
 }
 
 TEST(ServerGroupTest, LoopsShareOnePortAndOneSignalStopsThemAll) {

@@ -319,6 +319,30 @@ TEST_F(TcpServerTest, RequestTimeoutClosesARequestThatTricklesForever) {
   ExpectEcho(brisk, "and still\n");
 }
 
+// The request deadline does not run while reading is paused for backpressure: the tail of the
+// next request cannot grow while we do not read, and the client is late for nothing.
+TEST_F(TcpServerTest, RequestDeadlineStopsWhileReadingIsPaused) {
+  TcpServerOptions options = SmallWaterMarks();
+  options.request_timeout = absl::Milliseconds(300);
+  StartServer(TestProtocolFactory::Kind::kLineEcho, options);
+  // 97-byte lines: reads of any power-of-two size end inside one, so a tail is held. Made
+  // before connecting: the first request's clock starts at accept.
+  std::string lines;
+  while (lines.size() < (32u << 20)) lines += std::string(96, 'x') + "\n";
+  const int fd = Connect();
+  reactor_testing::SetBufferSizes(fd, 0, 16 * 1024);
+  const size_t sent = reactor_testing::WriteUntilBlocked(fd, lines, absl::Milliseconds(300));
+  ASSERT_LT(sent, lines.size());
+  ASSERT_TRUE(runner_.WaitUntil([this] { return server_->stats().read_pauses > 0; }));
+  ASSERT_GT(runner_.Call([this] { return server_->stats().input_buffered_bytes.value(); }), 0u)
+      << "no incomplete request held: nothing to prove";
+  absl::SleepFor(absl::Milliseconds(700));  // more than twice the request timeout, not reading
+  EXPECT_EQ(runner_.Call([this] { return server_->stats().timed_out_request.value(); }), 0u);
+  // Everything owed still arrives: the connection was never cut.
+  const size_t owed = sent - sent % 97;
+  EXPECT_EQ(ReadExactly(fd, owed, absl::Seconds(10)).data.size(), owed);
+}
+
 // A client that sends but never reads: once its replies stop moving for send_timeout, the
 // connection is closed rather than holding its buffers for ever.
 TEST_F(TcpServerTest, SendTimeoutClosesAClientThatStopsReading) {
