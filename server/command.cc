@@ -27,6 +27,15 @@ std::optional<int64_t> PositiveCountArg(CommandContext& context, std::string_vie
   return value;
 }
 
+std::optional<std::pair<int64_t, int64_t>> RankRange(int64_t start, int64_t end, int64_t length) {
+  if (start < 0) start += length;
+  if (end < 0) end += length;
+  if (start < 0) start = 0;
+  if (start > end || start >= length) return std::nullopt;
+  if (end >= length) end = length - 1;
+  return std::make_pair(start, end);
+}
+
 std::optional<double> ParseDouble(std::string_view text) {
   if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
   // strtod needs a terminated string; scores are short, so the copy stays on the stack.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "absl/types/span.h"
 #include "keyspace/keyspace.h"
@@ -53,6 +54,9 @@ absl::Span<const Command> SortedSetCommands();
 std::optional<int64_t> IntegerArg(CommandContext& context, std::string_view text);
 // A count that must be >= 0 (LPOP, SPOP, ZPOPMIN), or nullopt after replying Redis's error.
 std::optional<int64_t> PositiveCountArg(CommandContext& context, std::string_view text);
+// Redis's rank range [start, end] over `length` elements (LRANGE, ZRANGE): negative ranks count
+// from the end, the range is clipped to the elements; nullopt when it holds none.
+std::optional<std::pair<int64_t, int64_t>> RankRange(int64_t start, int64_t end, int64_t length);
 // `text` as a double as Redis's string2d reads it (strtod, whole string, no NaN, no leading
 // space), or nullopt.
 std::optional<double> ParseDouble(std::string_view text);

@@ -50,7 +50,7 @@ void Pop(CommandContext& c, Args argv, bool front) {
     return;
   }
   List& list = value->list();
-  if (!has_count) {
+  auto pop_one = [&] {
     if (front) {
       AppendBulk(c.out, list.front());
       list.pop_front();
@@ -58,18 +58,13 @@ void Pop(CommandContext& c, Args argv, bool front) {
       AppendBulk(c.out, list.back());
       list.pop_back();
     }
+  };
+  if (!has_count) {
+    pop_one();
   } else {
     const size_t n = static_cast<size_t>(count) < list.size() ? count : list.size();
     AppendArrayHeader(c.out, n);
-    for (size_t i = 0; i < n; ++i) {
-      if (front) {
-        AppendBulk(c.out, list.front());
-        list.pop_front();
-      } else {
-        AppendBulk(c.out, list.back());
-        list.pop_back();
-      }
-    }
+    for (size_t i = 0; i < n; ++i) pop_one();
   }
   c.keys.EraseIfEmpty(argv[1]);
 }
@@ -89,17 +84,15 @@ void LRange(CommandContext& c, Args argv) {
     return;
   }
   const List& list = value->list();
-  const int64_t length = static_cast<int64_t>(list.size());
-  if (*start < 0) *start += length;
-  if (*end < 0) *end += length;
-  if (*start < 0) *start = 0;
-  if (*start > *end || *start >= length) {
+  const std::optional<std::pair<int64_t, int64_t>> range =
+      RankRange(*start, *end, static_cast<int64_t>(list.size()));
+  if (!range) {
     AppendArrayHeader(c.out, 0);
     return;
   }
-  if (*end >= length) *end = length - 1;
-  AppendArrayHeader(c.out, static_cast<size_t>(*end - *start + 1));
-  for (auto it = list.begin() + *start, last = list.begin() + *end + 1; it != last; ++it) {
+  AppendArrayHeader(c.out, static_cast<size_t>(range->second - range->first + 1));
+  for (auto it = list.begin() + range->first, last = list.begin() + range->second + 1; it != last;
+       ++it) {
     AppendBulk(c.out, *it);
   }
 }

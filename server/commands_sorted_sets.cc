@@ -193,16 +193,14 @@ void ZRange(CommandContext& c, Args argv) {
     return;
   }
   const SortedSet::Order& order = value->sorted_set().order();
-  const int64_t length = static_cast<int64_t>(order.size());
-  if (*start < 0) *start += length;
-  if (*end < 0) *end += length;
-  if (*start < 0) *start = 0;
-  if (*start > *end || *start >= length) {
+  const std::optional<std::pair<int64_t, int64_t>> range =
+      RankRange(*start, *end, static_cast<int64_t>(order.size()));
+  if (!range) {
     AppendArrayHeader(c.out, 0);
     return;
   }
-  if (*end >= length) *end = length - 1;
-  const int64_t count = *end - *start + 1;
+  const int64_t first = range->first;
+  const int64_t count = range->second - range->first + 1;
   AppendArrayHeader(c.out, static_cast<size_t>(withscores ? 2 * count : count));
   auto emit = [&](const std::pair<double, std::string>& entry) {
     AppendBulk(c.out, entry.second);
@@ -211,11 +209,11 @@ void ZRange(CommandContext& c, Args argv) {
   // The btree has no rank index: walk from the nearer end.
   if (!reverse) {
     auto it = order.begin();
-    std::advance(it, *start);
+    std::advance(it, first);
     for (int64_t i = 0; i < count; ++i, ++it) emit(*it);
   } else {
     auto it = order.rbegin();
-    std::advance(it, *start);
+    std::advance(it, first);
     for (int64_t i = 0; i < count; ++i, ++it) emit(*it);
   }
 }

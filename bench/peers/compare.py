@@ -9,6 +9,11 @@ moves every figure; only ratios from the same run compare.
 
   python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
                                  [--html_dir=DIR] [--floor_dir=DIR] [--only_floor]
+                                 [--keyspace | --keyspace_only] [--keyspace_requests=N]
+
+--keyspace adds, and --keyspace_only runs alone, the keyspace comparison with redis-server
+(keyspace_bench.py): server CPU per request for each redis-benchmark default test at pipeline 1
+and 16, RSS per key, the expiry of 1,000,000 keys with a 1 s TTL, --loops=1 vs 2.
 
 Our client is also compared with the floor (../shared/floor: a minimal C epoll client and server,
 built here with gcc) in the same run: client CPU per request against the floor server, closed
