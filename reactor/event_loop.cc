@@ -257,9 +257,13 @@ void EventLoop::Stop() {
 absl::Status EventLoop::Run() {
   // The shape of one iteration: wait (until the next timer at most), dispatch I/O, fire due
   // timers, run deferred tasks (closes and frees requested by handlers), check for stop.
+  // When an observer times the iteration, the clock read that ends it also serves Wait's timeout:
+  // watching the loop costs no extra clock read while timers are pending.
+  int64_t iteration_end = 0;  // 0: not read
   while (!stop_requested_.load(std::memory_order_acquire)) {
     ++iterations_;
-    const int ready = Wait();
+    const int ready = Wait(iteration_end);
+    iteration_end = 0;
     now_nanos_ = MonotonicNanos();
     if (ready < 0) {
       if (ready == -EINTR) {
@@ -272,7 +276,8 @@ absl::Status EventLoop::Run() {
     RunExpiredTimers();
     RunDeferredTasks();
     if (iteration_observer_ != nullptr) {
-      iteration_observer_->OnIteration(ready, MonotonicNanos() - now_nanos_);
+      iteration_end = MonotonicNanos();
+      iteration_observer_->OnIteration(ready, iteration_end - now_nanos_);
     }
   }
   stop_requested_.store(false, std::memory_order_relaxed);  // Run() may be entered again
@@ -280,13 +285,14 @@ absl::Status EventLoop::Run() {
   return absl::OkStatus();
 }
 
-int EventLoop::Wait() {
+int EventLoop::Wait(int64_t now_nanos) {
   // Sleep until the earliest timer; not at all if tasks are waiting.
   int64_t timeout_nanos = -1;
   if (!deferred_.empty()) {
     timeout_nanos = 0;
   } else if (!timers_.empty() && timers_.begin()->first.first != kNeverNanos) {
-    timeout_nanos = std::max<int64_t>(0, timers_.begin()->first.first - MonotonicNanos());
+    const int64_t now = now_nanos != 0 ? now_nanos : MonotonicNanos();
+    timeout_nanos = std::max<int64_t>(0, timers_.begin()->first.first - now);
   }
   int n;
   if (use_epoll_pwait2_) {
@@ -297,7 +303,7 @@ int EventLoop::Wait() {
                      nullptr);
     if (n < 0 && errno == ENOSYS) {
       use_epoll_pwait2_ = false;  // kernels before 5.11
-      return Wait();
+      return Wait(now_nanos);
     }
   } else {
     // Rounded up: waking early would only spin until the deadline.

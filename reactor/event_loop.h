@@ -161,7 +161,8 @@ class EventLoop {
   TimerId AddTimer(int64_t delay_nanos, int64_t interval_nanos,
                    absl::AnyInvocable<void()> callback);
   // Waits at most until the next timer; returns the number of ready events or -errno.
-  int Wait();
+  // `now_nanos`: the clock, if the caller has just read it (else 0).
+  int Wait(int64_t now_nanos);
   void Dispatch(int ready);
   void RunExpiredTimers();
   void RunDeferredTasks();

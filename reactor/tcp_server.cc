@@ -27,7 +27,7 @@ TcpServer::TcpServer(EventLoop* loop, const TcpServerOptions& options, ProtocolF
   context_.deadlines = &deadlines_;
   refusal_context_.loop = loop;
   refusal_context_.options = options.connection;
-  refusal_context_.stats = stats_;
+  refusal_context_.stats = &refusal_stats_;
 }
 
 TcpServer::~TcpServer() {

@@ -100,7 +100,10 @@ class TcpServer : private ConnectionObserver {
   // Before the connections, which keep their places in these lists until destroyed.
   ConnectionDeadlines deadlines_;
   ConnectionContext context_;
-  // Refusals run no deadlines but the linger timeout.
+  // Refusals run no deadlines but the linger timeout, and count in connections_rejected only:
+  // their closes and bytes go to counters nobody reads, so the server's closes never outnumber
+  // its accepts.
+  ServerStats refusal_stats_;
   ConnectionContext refusal_context_;
   std::unique_ptr<Listener> listener_;
   // Indexed by fd: O(1) lookup and no hashing; fds are small, dense integers.

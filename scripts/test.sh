@@ -39,11 +39,12 @@ run_bazel_tests() {
   shift
   local log="$logdir/bazel-$name.log"
   echo "== bazel test $* //... ($name)"
+  touch "$logdir/started-$name"
   bazel test --keep_going --nocache_test_results "$@" //... >"$log" 2>&1
   local status=$?
   local testlogs results="$logdir/results-$name.txt" p f s c sc
   testlogs=$(bazel info "$@" bazel-testlogs 2>/dev/null)
-  python3 scripts/test_results.py "$log" "$testlogs" >"$results" 2>&1
+  python3 scripts/test_results.py "$log" "$testlogs" "$logdir/started-$name" >"$results" 2>&1
   grep -v '^counts ' "$results"
   read -r _ p f s c sc <<<"$(grep '^counts ' "$results" || echo 'counts 0 1 0 0 0')"
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then

@@ -10,7 +10,11 @@ under bazel-testlogs can, so this reads them:
 Targets that do not use GoogleTest (shell tests, the fuzz corpus runners) get the test.xml Bazel
 writes for them and count by their verdict alone.
 
-  test_results.py BAZEL_LOG TESTLOGS_DIR
+  test_results.py BAZEL_LOG TESTLOGS_DIR [STARTED_FILE]
+
+With STARTED_FILE, only test.xml files written after it are read: Bazel leaves the files of
+earlier runs in place (a run_1_of_3/ directory from an earlier --runs_per_test, say), and those
+must not be counted as this run's.
 
 Prints what it found, then a last line `counts PASSED FAILED SKIPPED CASES SKIPPED_CASES`.
 """
@@ -48,9 +52,10 @@ def gtest_cases(xml_file):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: test_results.py BAZEL_LOG TESTLOGS_DIR")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: test_results.py BAZEL_LOG TESTLOGS_DIR [STARTED_FILE]")
     log_path, testlogs = sys.argv[1], pathlib.Path(sys.argv[2])
+    started = pathlib.Path(sys.argv[3]).stat().st_mtime if len(sys.argv) == 4 else 0
     passed = failed = skipped = cases = skipped_cases = 0
     with open(log_path, errors="replace") as log:
         verdicts = [m.groups() for m in map(VERDICT.match, log) if m]
@@ -60,10 +65,11 @@ def main():
             failed += 1
             continue
         package, _, name = label[2:].partition(":")
-        xml_files = sorted((testlogs / package / name).rglob("test.xml"))
+        xml_files = sorted(f for f in (testlogs / package / name).rglob("test.xml")
+                           if f.stat().st_mtime >= started)
         gtest = [r for r in map(gtest_cases, xml_files) if r is not None]
         if not xml_files:
-            print("   FAILED %s: passed but left no test.xml under %s" % (label, testlogs))
+            print("   FAILED %s: passed but wrote no test.xml under %s" % (label, testlogs))
             failed += 1
             continue
         if not gtest:  # a shell test or a corpus runner: its verdict is all there is

@@ -6,37 +6,13 @@
 #include <charconv>
 
 #include "absl/strings/str_cat.h"
+#include "protocol/http_status.h"
 
 namespace server {
 namespace {
 
 using protocol::HttpMethod;
 using protocol::ParseStatus;
-
-std::string_view ReasonPhrase(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 405:
-      return "Method Not Allowed";
-    case 413:
-      return "Content Too Large";
-    case 414:
-      return "URI Too Long";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Error";
-  }
-}
 
 constexpr std::string_view kRejection =
     "HTTP/1.1 503 Service Unavailable\r\n"
@@ -105,11 +81,11 @@ void HttpFactory::AppendOk(reactor::Buffer& output, bool head, bool keep_alive, 
 }
 
 void HttpFactory::AppendError(reactor::Buffer& output, int status) {
-  const std::string body = absl::StrCat(std::string(ReasonPhrase(status)), "\n");
-  output.Append(absl::StrCat("HTTP/1.1 ", status, " ", std::string(ReasonPhrase(status)),
-                             "\r\nServer: ", options_.server_name,
-                             "\r\nContent-Type: text/plain\r\nContent-Length: ", body.size(),
-                             "\r\nDate: "));
+  const std::string body = absl::StrCat(std::string(protocol::HttpReasonPhrase(status)), "\n");
+  output.Append(
+      absl::StrCat("HTTP/1.1 ", status, " ", std::string(protocol::HttpReasonPhrase(status)),
+                   "\r\nServer: ", options_.server_name,
+                   "\r\nContent-Type: text/plain\r\nContent-Length: ", body.size(), "\r\nDate: "));
   AppendDate(output);
   output.Append("Connection: close\r\n\r\n");
   output.Append(body);

@@ -2,6 +2,7 @@
 #include "server/metrics_session.h"
 
 #include "absl/strings/str_cat.h"
+#include "protocol/http_status.h"
 #include "server/prometheus_text.h"
 
 namespace server {
@@ -10,33 +11,10 @@ namespace {
 using protocol::HttpMethod;
 using protocol::ParseStatus;
 
-std::string_view StatusText(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 413:
-      return "Content Too Large";
-    case 414:
-      return "URI Too Long";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Bad Request";
-  }
-}
-
 void AppendResponse(reactor::Buffer& output, int status, std::string_view content_type,
                     std::string_view body, bool head, bool keep_alive) {
   std::string text =
-      absl::StrCat("HTTP/1.1 ", status, " ", std::string(StatusText(status)),
+      absl::StrCat("HTTP/1.1 ", status, " ", std::string(protocol::HttpReasonPhrase(status)),
                    "\r\nContent-Type: ", std::string(content_type),
                    "\r\nContent-Length: ", body.size(), status == 405 ? "\r\nAllow: GET, HEAD" : "",
                    keep_alive ? "" : "\r\nConnection: close", "\r\n\r\n");
@@ -54,7 +32,8 @@ reactor::ProtocolResult MetricsSession::OnInput(std::string_view input, reactor:
     if (request.status == ParseStatus::kError) {
       const int status = request.error_status;
       AppendResponse(output, status, "text/plain",
-                     absl::StrCat(std::string(StatusText(status)), "\n"), false, false);
+                     absl::StrCat(std::string(protocol::HttpReasonPhrase(status)), "\n"), false,
+                     false);
       return reactor::ProtocolResult{input.size(), true};
     }
     if (output.size() >= reactor::kOutputBudgetBytes) {

@@ -42,19 +42,25 @@ absl::StatusOr<uint16_t> ClosedPort() {
 }
 
 absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(const TestServerOptions& options) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
-  const int one = 1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (inet_pton(AF_INET, options.bind_host.c_str(), &addr.sin_addr) != 1) {
-    close(fd);
+  // An IPv4 or an IPv6 address.
+  sockaddr_storage addr{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+  socklen_t len = 0;
+  if (inet_pton(AF_INET, options.bind_host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, options.bind_host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    len = sizeof *v6;
+  } else {
     return absl::InvalidArgumentError("bad bind host");
   }
-  socklen_t len = sizeof addr;
+  const int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
+  const int one = 1;
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
-      listen(fd, options.backlog) < 0 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), len) < 0 || listen(fd, options.backlog) < 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
     const int err = errno;
     close(fd);
@@ -72,7 +78,8 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(const TestServerOp
   if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) return absl::ErrnoToStatus(errno, "epoll_ctl");
   ev.data.fd = stop;
   if (epoll_ctl(ep, EPOLL_CTL_ADD, stop, &ev) < 0) return absl::ErrnoToStatus(errno, "epoll_ctl");
-  std::unique_ptr<TestServer> server(new TestServer(options, fd, ep, stop, ntohs(addr.sin_port)));
+  const uint16_t port = ntohs(addr.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+  std::unique_ptr<TestServer> server(new TestServer(options, fd, ep, stop, port));
   server->thread_ = std::thread([s = server.get()] { s->Serve(); });
   return server;
 }
@@ -144,15 +151,19 @@ void TestServer::Serve() {
 
 void TestServer::Accept() {
   for (int i = 0; i < 64; ++i) {
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     const int fd =
         accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or EMFILE: the test will see connect failures
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    char host[INET_ADDRSTRLEN] = "";
-    inet_ntop(AF_INET, &peer.sin_addr, host, sizeof host);
+    char host[INET6_ADDRSTRLEN] = "";
+    if (peer.ss_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&peer)->sin6_addr, host, sizeof host);
+    } else {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&peer)->sin_addr, host, sizeof host);
+    }
     auto conn = std::make_unique<Conn>();
     conn->fd = fd;
     conn->host = host;

@@ -18,14 +18,17 @@ TEST(LoopHealthTest, CountsWakeupsIterationTimesAndRequestsPerWakeup) {
   LoopHealthRecorder health(&stats);
   (*loop)->set_iteration_observer(&health);
 
-  // Three timer wakeups: one answers 5 requests, one works for 2 ms, the last stops the loop.
-  (*loop)->RunAfter(absl::Milliseconds(1), [&] { stats.requests_processed += 5; });
-  (*loop)->RunAfter(absl::Milliseconds(20), [&] {
-    const int64_t until = MonotonicNanos() + 2'000'000;
-    while (MonotonicNanos() < until) {
-    }
+  // Three timer wakeups, each set by the one before so none can share a wakeup: one answers 5
+  // requests, one works for 2 ms, the last stops the loop.
+  (*loop)->RunAfter(absl::Milliseconds(1), [&] {
+    stats.requests_processed += 5;
+    (*loop)->RunAfter(absl::Milliseconds(1), [&] {
+      const int64_t until = MonotonicNanos() + 2'000'000;
+      while (MonotonicNanos() < until) {
+      }
+      (*loop)->RunAfter(absl::Milliseconds(1), [&] { (*loop)->Stop(); });
+    });
   });
-  (*loop)->RunAfter(absl::Milliseconds(40), [&] { (*loop)->Stop(); });
   ASSERT_TRUE((*loop)->Run().ok());
 
   EXPECT_EQ(stats.loop_wakeups.value(), (*loop)->iterations());
