@@ -309,7 +309,7 @@ void ClientConnection::HandleReadable() {
   }
   scratch.Commit(static_cast<size_t>(n));
   const int64_t now = reactor::MonotonicNanos();
-  if (now >= context_->measure_start_nanos) context_->stats->bytes_received += n;
+  if (context_->warm_up.Measures(now)) context_->stats->bytes_received += n;
   Ledger& ledger = context_->stats->ledger;
   ledger.bytes_received += static_cast<uint64_t>(n);
   // A partial reply is pending: the new bytes complete it (or extend it) where it waits.
@@ -379,7 +379,7 @@ ClientConnection::Parsed ClientConnection::ProcessReplies(std::string_view input
       if (const int64_t wake = QueueDue(now); wake != 0) context_->host->WakeAt(this, wake);
     } else {
       for (int i = 0; i < answered; ++i) {
-        if (!context_->host->TakeSendPermit()) break;
+        if (!context_->host->TakeSendPermit(now)) break;
         QueueRequest(now, now);
       }
     }
@@ -397,7 +397,7 @@ bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
   // Requests meant for the warm-up are not measured. A late answer is measured too, at its true
   // latency: leaving it out would cap the histograms at --timeout, which is how wrk hides its
   // worst latencies.
-  if (entry.intended_nanos >= context_->measure_start_nanos) {
+  if (context_->warm_up.Measures(entry.intended_nanos)) {
     ++stats.measured_responses;
     stats.corrected.Record(now - entry.intended_nanos);
     stats.uncorrected.Record(now - entry.sent_nanos);
@@ -455,7 +455,7 @@ bool ClientConnection::SendRequest(int64_t intended_nanos) {
 void ClientConnection::QueueRequest(int64_t intended_nanos, int64_t sent_nanos) {
   PushInFlight(InFlight{intended_nanos, sent_nanos, false});
   ++unsent_requests_;
-  if (sent_nanos >= context_->measure_start_nanos) {
+  if (context_->warm_up.Measures(sent_nanos)) {
     LoadStats& stats = *context_->stats;
     ++stats.measured_sent;
     // The client's own lateness: zero in the closed loop (a request goes when it is meant to).
@@ -505,7 +505,7 @@ int64_t ClientConnection::QueueDue(int64_t now_nanos) {
       in_flight_cap_hit_ = true;
       return 0;
     }
-    if (!context_->host->TakeSendPermit()) {
+    if (!context_->host->TakeSendPermit(now_nanos)) {
       quota_stop_slot_ = std::min(quota_stop_slot_, rate_slot_);
       return 0;
     }
@@ -567,7 +567,7 @@ bool ClientConnection::Flush() {
       Lose(LossCause::kReset, errno);
       return false;
     }
-    if (context_->loop->now_nanos() >= context_->measure_start_nanos) {
+    if (context_->warm_up.Measures(context_->loop->now_nanos())) {
       context_->stats->bytes_sent += n;
     }
     const size_t through = unsent_offset_ + static_cast<size_t>(n);
@@ -637,7 +637,7 @@ void ClientConnection::Lose(LossCause cause, int err) {
 }
 
 void ClientConnection::RecordLowerBound(int64_t intended_nanos, int64_t sent_nanos, int64_t now) {
-  if (intended_nanos < context_->measure_start_nanos) return;
+  if (!context_->warm_up.Measures(intended_nanos)) return;
   LoadStats& stats = *context_->stats;
   const int64_t bound = now - intended_nanos;
   stats.corrected.Record(bound);

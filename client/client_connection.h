@@ -14,6 +14,7 @@
 #include "client/latency_histogram.h"
 #include "client/load_stats.h"
 #include "client/response_verifier.h"
+#include "client/warm_up.h"
 #include "reactor/buffer.h"
 #include "reactor/event_loop.h"
 #include "reactor/socket_address.h"
@@ -30,9 +31,9 @@ class ConnectionHost {
   // The connection is gone (connect failed, lost, or closed on a malformed reply). Its fd is
   // closed already; the host may reconnect it (not from inside this call: defer or use a timer).
   virtual void OnDisconnected(ClientConnection* connection, bool was_connected) = 0;
-  // May the connection send another request now? (False once stopping or when the --requests
-  // quota is spent.)
-  virtual bool TakeSendPermit() = 0;
+  // May the connection send another request now, at `sent_nanos`? (False once stopping or when
+  // the --requests quota is spent; the quota counts measured requests only.)
+  virtual bool TakeSendPermit(int64_t sent_nanos) = 0;
   // A request reached its end (answered, timed out or lost): lets the host see when a --requests
   // run is complete.
   virtual void OnRequestsResolved() = 0;
@@ -60,7 +61,7 @@ struct ClientContext {
   IntervalCounters* interval = nullptr;
   ConnectionHost* host = nullptr;
   reactor::Buffer scratch;
-  int64_t measure_start_nanos = 0;  // end of the warm-up
+  WarmUp warm_up;
   int64_t timeout_nanos = 0;
   int64_t connect_timeout_nanos = 0;
   // Requests one connection may have in flight: --pipeline in the closed loop, --max_in_flight

@@ -46,7 +46,7 @@ absl::Status LoadGenerator::Run() {
   context_.stats = &stats_;
   context_.interval = &interval_;
   context_.host = this;
-  context_.measure_start_nanos = start_nanos_ + absl::ToInt64Nanoseconds(options_.warmup);
+  context_.warm_up = WarmUp(start_nanos_, options_.warmup);
   context_.timeout_nanos = absl::ToInt64Nanoseconds(options_.timeout);
   context_.connect_timeout_nanos = absl::ToInt64Nanoseconds(options_.connect_timeout);
 
@@ -83,8 +83,6 @@ absl::Status LoadGenerator::Run() {
                           1'000'000, 100'000'000);
   loop_->RunEvery(absl::Nanoseconds(sweep_nanos), [this] { SweepTimeouts(); });
   loop_->RunEvery(absl::Seconds(1), [this] { SecondTick(); });
-  measuring_ = options_.warmup <= absl::ZeroDuration();
-  if (!measuring_) loop_->RunAfter(options_.warmup, [this] { measuring_ = true; });
   if (options_.requests == 0) {
     loop_->RunAfter(options_.warmup + options_.duration, [this] { Finish(); });
   }
@@ -111,7 +109,7 @@ absl::Status LoadGenerator::Run() {
     }
     progress_->ThreadDone(share_.thread);
   }
-  stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.measure_start_nanos);
+  stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.warm_up.end_nanos());
   if (share_.rate > 0) stats_.target_rate = share_.rate;
 
   rusage usage_end{};
@@ -250,7 +248,7 @@ void LoadGenerator::OnConnected(ClientConnection* connection) {
     return;
   }
   for (int i = 0; i < options_.pipeline; ++i) {
-    if (!TakeSendPermit()) break;
+    if (!TakeSendPermit(now)) break;
     connection->QueueRequest(now, now);
   }
   connection->Flush();
@@ -283,9 +281,9 @@ void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connec
   if (dead_count_ == connections_.size()) Finish();  // nothing left to measure
 }
 
-bool LoadGenerator::TakeSendPermit() {
+bool LoadGenerator::TakeSendPermit(int64_t sent_nanos) {
   if (finishing_) return false;
-  if (share_.request_quota > 0 && measuring_) {
+  if (share_.request_quota > 0 && context_.warm_up.Measures(sent_nanos)) {
     if (measured_sent_ >= share_.request_quota) return false;
     ++measured_sent_;
   }

@@ -45,7 +45,7 @@ class LoadGenerator : public ConnectionHost {
   // ConnectionHost.
   void OnConnected(ClientConnection* connection) override;
   void OnDisconnected(ClientConnection* connection, bool was_connected) override;
-  bool TakeSendPermit() override;
+  bool TakeSendPermit(int64_t sent_nanos) override;
   void OnRequestsResolved() override;
   void WakeAt(ClientConnection* connection, int64_t intended_nanos) override;
 
@@ -91,7 +91,6 @@ class LoadGenerator : public ConnectionHost {
   // Connections still draining or closing, once Finish() has counted them.
   size_t ending_open_ = 0;
   bool ending_counted_ = false;
-  bool measuring_ = false;      // past the warm-up
   size_t next_to_connect_ = 0;  // connection index of the next first connect
   uint64_t measured_sent_ = 0;  // for the --requests quota
 
