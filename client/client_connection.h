@@ -13,7 +13,9 @@
 #include "client/client_options.h"
 #include "client/latency_histogram.h"
 #include "client/load_stats.h"
+#include "client/request_batch.h"
 #include "client/response_verifier.h"
+#include "client/warm_up.h"
 #include "reactor/buffer.h"
 #include "reactor/event_loop.h"
 #include "reactor/socket_address.h"
@@ -30,9 +32,9 @@ class ConnectionHost {
   // The connection is gone (connect failed, lost, or closed on a malformed reply). Its fd is
   // closed already; the host may reconnect it (not from inside this call: defer or use a timer).
   virtual void OnDisconnected(ClientConnection* connection, bool was_connected) = 0;
-  // May the connection send another request now? (False once stopping or when the --requests
-  // quota is spent.)
-  virtual bool TakeSendPermit() = 0;
+  // May the connection send another request now, at `sent_nanos`? (False once stopping or when
+  // the --requests quota is spent; the quota counts measured requests only.)
+  virtual bool TakeSendPermit(int64_t sent_nanos) = 0;
   // A request reached its end (answered, timed out or lost): lets the host see when a --requests
   // run is complete.
   virtual void OnRequestsResolved() = 0;
@@ -60,7 +62,7 @@ struct ClientContext {
   IntervalCounters* interval = nullptr;
   ConnectionHost* host = nullptr;
   reactor::Buffer scratch;
-  int64_t measure_start_nanos = 0;  // end of the warm-up
+  WarmUp warm_up;
   int64_t timeout_nanos = 0;
   int64_t connect_timeout_nanos = 0;
   // Requests one connection may have in flight: --pipeline in the closed loop, --max_in_flight
@@ -95,11 +97,11 @@ class ClientConnection : public reactor::EventHandler {
   static std::string_view StateName(State state);
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
-  // `request` (not empty) and `source` (may be null) must outlive the connection: requests are
-  // sent from `request` itself, never copied. `index` is the connection's position among its
-  // thread's connections (which slots of the rate schedule are its own); `slot` its number in
-  // the whole run.
-  ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
+  // `request` (not empty; its bytes, repeated for a pipelined batch) and `source` (may be null)
+  // must outlive the connection: requests are sent from `request`'s bytes, never copied. `index` is
+  // the connection's position among its thread's connections (which slots of the rate schedule are
+  // its own); `slot` its number in the whole run.
+  ClientConnection(ClientContext* context, size_t index, uint64_t slot, RequestBatch request,
                    std::unique_ptr<ResponseVerifier> verifier,
                    const reactor::SocketAddress* source);
   ~ClientConnection();
@@ -226,7 +228,7 @@ class ClientConnection : public reactor::EventHandler {
   ClientContext* const context_;
   const size_t index_;
   const uint64_t slot_;
-  const std::string_view request_;
+  const RequestBatch request_;
   std::unique_ptr<ResponseVerifier> verifier_;
   const reactor::SocketAddress* const source_;
   State state_ = State::kIdle;

@@ -48,35 +48,48 @@ uint64_t Ledger::connect_failed_total() const {
   return total;
 }
 
-bool Ledger::AttemptsBalance() const {
-  return attempted == connected + connect_failed_total() + connecting_at_end;
+uint64_t Ledger::Count(std::string_view name) const {
+  if (name == kConnectFailedTotal) return connect_failed_total();
+  for (const LedgerField& field : kLedgerFields) {
+    if (field.name == name) return this->*field.member;
+  }
+  return 0;
 }
 
-bool Ledger::OriginsBalance() const {
-  return version < 2 || attempted == initial_connects + reconnects;
+bool Ledger::Holds(const LedgerIdentity& identity) const {
+  if (version < identity.since_version) return true;
+  // A closed loop has no schedule (both sides zero).
+  if (identity.schedule_only && scheduled == 0 && owed_unsent == 0) return true;
+  uint64_t sum = 0;
+  for (std::string_view part : identity.parts) {
+    if (!part.empty()) sum += Count(part);
+  }
+  return Count(identity.total) == sum;
 }
 
-bool Ledger::LivesBalance() const {
-  return version < 2 || connected == closed_by_peer + reset_by_peer + closed_malformed +
-                                         closed_at_end + cut_at_end;
+namespace {
+
+bool HoldsKind(const Ledger& ledger, LedgerIdentity::Kind kind) {
+  for (const LedgerIdentity& identity : kLedgerIdentities) {
+    if (identity.kind == kind) return ledger.Holds(identity);
+  }
+  return false;
 }
 
-bool Ledger::RequestsBalance() const {
-  return sent == ok + error_replies + mismatched + reset + eof + timed_out + in_flight_at_end;
-}
+}  // namespace
 
-bool Ledger::ScheduleBalances() const {
-  // A closed loop has no schedule (both zero).
-  return version < 2 || (scheduled == 0 && owed_unsent == 0) || scheduled == sent + owed_unsent;
-}
-
-bool Ledger::BytesBalance() const {
-  return version < 2 || bytes_received == bytes_parsed + bytes_unparsed + bytes_dropped_at_end;
-}
+bool Ledger::AttemptsBalance() const { return HoldsKind(*this, LedgerIdentity::Kind::kAttempts); }
+bool Ledger::OriginsBalance() const { return HoldsKind(*this, LedgerIdentity::Kind::kOrigins); }
+bool Ledger::LivesBalance() const { return HoldsKind(*this, LedgerIdentity::Kind::kLives); }
+bool Ledger::RequestsBalance() const { return HoldsKind(*this, LedgerIdentity::Kind::kRequests); }
+bool Ledger::ScheduleBalances() const { return HoldsKind(*this, LedgerIdentity::Kind::kSchedule); }
+bool Ledger::BytesBalance() const { return HoldsKind(*this, LedgerIdentity::Kind::kBytes); }
 
 bool Ledger::Balanced() const {
-  return AttemptsBalance() && OriginsBalance() && LivesBalance() && RequestsBalance() &&
-         ScheduleBalances() && BytesBalance();
+  for (const LedgerIdentity& identity : kLedgerIdentities) {
+    if (!Holds(identity)) return false;
+  }
+  return true;
 }
 
 void Ledger::Merge(const Ledger& o) {
@@ -89,55 +102,61 @@ namespace {
 
 const char* Mark(bool holds) { return holds ? "   [balanced]\n" : "   [UNBALANCED]\n"; }
 
+std::string_view Label(std::string_view name) {
+  if (name == kConnectFailedTotal) return "failed";
+  for (const LedgerField& field : kLedgerFields) {
+    if (field.name == name) return field.label;
+  }
+  return name;
+}
+
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// "label N", the way every count of the printed form reads.
+std::string LabelledCount(const Ledger& ledger, std::string_view name) {
+  return absl::StrCat(Absl(Label(name)), " ", ledger.Count(name));
+}
+
 }  // namespace
 
 std::string Ledger::Format() const {
   std::string out;
-  absl::StrAppendFormat(&out, "  connections  attempted %d = connected %d + failed %d", attempted,
-                        connected, connect_failed_total());
-  if (connecting_at_end > 0) absl::StrAppendFormat(&out, " + connecting %d", connecting_at_end);
-  absl::StrAppend(&out, Mark(AttemptsBalance()));
-  if (connect_failed_total() > 0) {
-    absl::StrAppend(&out, "    failed by cause:");
-    for (int i = 0; i < kConnectFailureCount; ++i) {
-      if (connect_failed[i] == 0) continue;
-      const std::string_view name = ConnectFailureName(static_cast<ConnectFailure>(i));
-      absl::StrAppendFormat(&out, " %s %d", absl::string_view(name.data(), name.size()),
-                            connect_failed[i]);
+  for (const LedgerIdentity& identity : kLedgerIdentities) {
+    if (version < identity.since_version) continue;
+    if (identity.schedule_only && scheduled == 0 && owed_unsent == 0) continue;
+    absl::StrAppendFormat(&out, "  %-13s%s =", Absl(identity.heading),
+                          LabelledCount(*this, identity.total));
+    const char* separator = " ";
+    for (size_t i = 0; i < identity.parts.size() && !identity.parts[i].empty(); ++i) {
+      const bool last = i + 1 == identity.parts.size() || identity.parts[i + 1].empty();
+      if (last && identity.last_part_if_any && Count(identity.parts[i]) == 0) break;
+      absl::StrAppend(&out, separator, LabelledCount(*this, identity.parts[i]));
+      separator = " + ";
     }
-    absl::StrAppend(&out, "\n");
-  }
-  if (version >= 2) {
-    absl::StrAppendFormat(&out, "               attempted %d = initial %d + reconnects %d%s",
-                          attempted, initial_connects, reconnects, Mark(OriginsBalance()));
-    absl::StrAppendFormat(&out,
-                          "               connected %d = closed by server %d + reset %d + closed "
-                          "on a malformed reply %d + closed at end %d + cut at end %d%s",
-                          connected, closed_by_peer, reset_by_peer, closed_malformed, closed_at_end,
-                          cut_at_end, Mark(LivesBalance()));
-  } else {
-    absl::StrAppendFormat(&out,
-                          "    lost after connecting: closed by server %d, reset %d, closed on a "
-                          "malformed reply %d; reconnects %d\n",
-                          closed_by_peer, reset_by_peer, closed_malformed, reconnects);
-  }
-  absl::StrAppendFormat(&out,
-                        "  requests     sent %d = ok %d + error replies %d + mismatched %d + reset "
-                        "%d + eof %d + timed out %d + in flight at end %d",
-                        sent, ok, error_replies, mismatched, reset, eof, timed_out,
-                        in_flight_at_end);
-  absl::StrAppend(&out, Mark(RequestsBalance()));
-  if (late > 0) absl::StrAppendFormat(&out, "    late answers (after timing out): %d\n", late);
-  if (scheduled > 0 || owed_unsent > 0) {
-    absl::StrAppendFormat(&out, "  schedule     scheduled %d = sent %d + owed unsent %d%s",
-                          scheduled, sent, owed_unsent, Mark(ScheduleBalances()));
-  }
-  if (version >= 2) {
-    absl::StrAppendFormat(&out,
-                          "  bytes        received %d = parsed %d + unparsed %d + dropped at end "
-                          "%d%s",
-                          bytes_received, bytes_parsed, bytes_unparsed, bytes_dropped_at_end,
-                          Mark(BytesBalance()));
+    absl::StrAppend(&out, Mark(Holds(identity)));
+
+    // What each line leaves to say.
+    if (identity.kind == LedgerIdentity::Kind::kAttempts) {
+      if (connect_failed_total() > 0) {
+        absl::StrAppend(&out, "    failed by cause:");
+        for (int i = 0; i < kConnectFailureCount; ++i) {
+          if (connect_failed[i] == 0) continue;
+          absl::StrAppend(&out, " ", Absl(ConnectFailureName(static_cast<ConnectFailure>(i))), " ",
+                          connect_failed[i]);
+        }
+        absl::StrAppend(&out, "\n");
+      }
+      if (version < 2) {
+        // Before connection lives were counted: what is known of them.
+        absl::StrAppend(&out, "    lost after connecting: ", LabelledCount(*this, "closed_by_peer"),
+                        ", ", LabelledCount(*this, "reset_by_peer"), ", ",
+                        LabelledCount(*this, "closed_malformed"), "; ",
+                        LabelledCount(*this, "reconnects"), "\n");
+      }
+    }
+    if (identity.kind == LedgerIdentity::Kind::kRequests && late > 0) {
+      absl::StrAppend(&out, "    ", Absl(Label("late")), ": ", late, "\n");
+    }
   }
   return out;
 }

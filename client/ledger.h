@@ -24,20 +24,16 @@ std::string_view ConnectFailureName(ConnectFailure cause);
 // Classifies a connect errno.
 ConnectFailure ConnectFailureFromErrno(int err);
 
+struct LedgerIdentity;
+
 // Counters are plain integers: each LoadGenerator thread owns one Ledger, and the run's ledger is
 // the exact sum of them (`Merge`).
 //
-// The identities every run must satisfy, each between counts kept in different places:
-//   attempts:  attempted = connected + sum(connect_failed[cause]) + connecting_at_end
-//   origins:   attempted = initial_connects + reconnects
-//   lives:     connected = closed_by_peer + reset_by_peer + closed_malformed + closed_at_end
-//                          + cut_at_end
-//   requests:  sent      = ok + error_replies + mismatched + reset + eof + timed_out
-//                          + in_flight_at_end
-//   schedule:  scheduled = sent + owed_unsent          (fixed rate only)
-//   bytes:     bytes_received = bytes_parsed + bytes_unparsed + bytes_dropped_at_end
-// A ledger read from a version-1 document (before origins, lives and the schedule were counted)
-// is checked by the attempts and requests identities only.
+// The identities every run must satisfy, each between counts kept in different places, are
+// kLedgerIdentities below: attempts, origins (initial or reconnect), lives (how each connection
+// ended), requests, the schedule (fixed rate only) and bytes. A ledger read from a version-1
+// document (before origins, lives and the schedule were counted) is checked by the attempts and
+// requests identities only.
 struct Ledger {
   // Connections.
   uint64_t attempted = 0;
@@ -81,6 +77,10 @@ struct Ledger {
   int version = 2;
 
   uint64_t connect_failed_total() const;
+  // The count a field of kLedgerFields (or kConnectFailedTotal) names.
+  uint64_t Count(std::string_view name) const;
+  // Whether an identity of kLedgerIdentities holds (or does not apply to this ledger).
+  bool Holds(const LedgerIdentity& identity) const;
   bool AttemptsBalance() const;
   bool OriginsBalance() const;
   bool LivesBalance() const;
@@ -93,38 +93,99 @@ struct Ledger {
   std::string Format() const;
 };
 
-// The ledger's counters, declared once: the merge, the JSON writer and reader walk this table.
-// (connect_failed is an array keyed by ConnectFailureName, walked next to it.)
+// The ledger's counters, declared once: the merge, the printed form, the JSON writer and reader
+// walk this table. `name` is the JSON key, `label` the printed one. (connect_failed is an array
+// keyed by ConnectFailureName, walked next to it; its total prints as "failed".)
 struct LedgerField {
   std::string_view name;
+  std::string_view label;
   uint64_t Ledger::*member;
 };
 inline constexpr LedgerField kLedgerFields[] = {
-    {"attempted", &Ledger::attempted},
-    {"connected", &Ledger::connected},
-    {"connecting_at_end", &Ledger::connecting_at_end},
-    {"initial_connects", &Ledger::initial_connects},
-    {"reconnects", &Ledger::reconnects},
-    {"closed_by_peer", &Ledger::closed_by_peer},
-    {"reset_by_peer", &Ledger::reset_by_peer},
-    {"closed_malformed", &Ledger::closed_malformed},
-    {"closed_at_end", &Ledger::closed_at_end},
-    {"cut_at_end", &Ledger::cut_at_end},
-    {"sent", &Ledger::sent},
-    {"ok", &Ledger::ok},
-    {"error_replies", &Ledger::error_replies},
-    {"mismatched", &Ledger::mismatched},
-    {"reset", &Ledger::reset},
-    {"eof", &Ledger::eof},
-    {"timed_out", &Ledger::timed_out},
-    {"in_flight_at_end", &Ledger::in_flight_at_end},
-    {"late", &Ledger::late},
-    {"scheduled", &Ledger::scheduled},
-    {"owed_unsent", &Ledger::owed_unsent},
-    {"bytes_received", &Ledger::bytes_received},
-    {"bytes_parsed", &Ledger::bytes_parsed},
-    {"bytes_unparsed", &Ledger::bytes_unparsed},
-    {"bytes_dropped_at_end", &Ledger::bytes_dropped_at_end},
+    {"attempted", "attempted", &Ledger::attempted},
+    {"connected", "connected", &Ledger::connected},
+    {"connecting_at_end", "connecting", &Ledger::connecting_at_end},
+    {"initial_connects", "initial", &Ledger::initial_connects},
+    {"reconnects", "reconnects", &Ledger::reconnects},
+    {"closed_by_peer", "closed by server", &Ledger::closed_by_peer},
+    {"reset_by_peer", "reset", &Ledger::reset_by_peer},
+    {"closed_malformed", "closed on a malformed reply", &Ledger::closed_malformed},
+    {"closed_at_end", "closed at end", &Ledger::closed_at_end},
+    {"cut_at_end", "cut at end", &Ledger::cut_at_end},
+    {"sent", "sent", &Ledger::sent},
+    {"ok", "ok", &Ledger::ok},
+    {"error_replies", "error replies", &Ledger::error_replies},
+    {"mismatched", "mismatched", &Ledger::mismatched},
+    {"reset", "reset", &Ledger::reset},
+    {"eof", "eof", &Ledger::eof},
+    {"timed_out", "timed out", &Ledger::timed_out},
+    {"in_flight_at_end", "in flight at end", &Ledger::in_flight_at_end},
+    {"late", "late answers (after timing out)", &Ledger::late},
+    {"scheduled", "scheduled", &Ledger::scheduled},
+    {"owed_unsent", "owed unsent", &Ledger::owed_unsent},
+    {"bytes_received", "received", &Ledger::bytes_received},
+    {"bytes_parsed", "parsed", &Ledger::bytes_parsed},
+    {"bytes_unparsed", "unparsed", &Ledger::bytes_unparsed},
+    {"bytes_dropped_at_end", "dropped at end", &Ledger::bytes_dropped_at_end},
+};
+// The name under which the identities refer to the connect failures' total.
+inline constexpr std::string_view kConnectFailedTotal = "connect_failed";
+
+// The identities, declared once: checking and printing both walk this table. Each says
+// `total = parts[0] + parts[1] + ...`, by the field names above.
+struct LedgerIdentity {
+  enum class Kind { kAttempts, kOrigins, kLives, kRequests, kSchedule, kBytes };
+  Kind kind;
+  std::string_view heading;  // the printed line's heading; empty continues the one above
+  std::string_view total;
+  std::array<std::string_view, 7> parts;  // unused entries are empty
+  int since_version;                      // ledgers of an older version did not keep these counts
+  bool last_part_if_any;                  // the last part is printed only when it is not zero
+  bool schedule_only;                     // holds only in a run with a schedule (fixed rate)
+};
+inline constexpr LedgerIdentity kLedgerIdentities[] = {
+    {LedgerIdentity::Kind::kAttempts,
+     "connections",
+     "attempted",
+     {"connected", kConnectFailedTotal, "connecting_at_end"},
+     1,
+     true,
+     false},
+    {LedgerIdentity::Kind::kOrigins,
+     "",
+     "attempted",
+     {"initial_connects", "reconnects"},
+     2,
+     false,
+     false},
+    {LedgerIdentity::Kind::kLives,
+     "",
+     "connected",
+     {"closed_by_peer", "reset_by_peer", "closed_malformed", "closed_at_end", "cut_at_end"},
+     2,
+     false,
+     false},
+    {LedgerIdentity::Kind::kRequests,
+     "requests",
+     "sent",
+     {"ok", "error_replies", "mismatched", "reset", "eof", "timed_out", "in_flight_at_end"},
+     1,
+     false,
+     false},
+    {LedgerIdentity::Kind::kSchedule,
+     "schedule",
+     "scheduled",
+     {"sent", "owed_unsent"},
+     2,
+     false,
+     true},
+    {LedgerIdentity::Kind::kBytes,
+     "bytes",
+     "bytes_received",
+     {"bytes_parsed", "bytes_unparsed", "bytes_dropped_at_end"},
+     2,
+     false,
+     false},
 };
 
 }  // namespace client

@@ -16,6 +16,9 @@
 namespace client {
 namespace {
 
+// The most one pipelined send() takes from a request batch; a larger request goes one at a time.
+constexpr size_t kMaxBatchBytes = 64 * 1024;
+
 int64_t TimevalNanos(const timeval& tv) {
   return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 + tv.tv_usec * 1'000;
 }
@@ -46,7 +49,7 @@ absl::Status LoadGenerator::Run() {
   context_.stats = &stats_;
   context_.interval = &interval_;
   context_.host = this;
-  context_.measure_start_nanos = start_nanos_ + absl::ToInt64Nanoseconds(options_.warmup);
+  context_.warm_up = WarmUp(start_nanos_, options_.warmup);
   context_.timeout_nanos = absl::ToInt64Nanoseconds(options_.timeout);
   context_.connect_timeout_nanos = absl::ToInt64Nanoseconds(options_.connect_timeout);
 
@@ -54,6 +57,7 @@ absl::Status LoadGenerator::Run() {
   // loop, whose requests go when they are due whatever is in flight, up to --max_in_flight.
   context_.max_in_flight =
       static_cast<size_t>(share_.rate > 0 ? options_.max_in_flight : options_.pipeline);
+  request_batches_ = RequestBatches(context_.max_in_flight, kMaxBatchBytes);
   connections_.reserve(share_.slots.size());
   if (share_.rate > 0) {
     context_.rate_origin_nanos = start_nanos_;
@@ -73,8 +77,9 @@ absl::Status LoadGenerator::Run() {
             ? nullptr
             : &options_.source_addresses[slot % options_.source_addresses.size()];
     const std::string_view request = codec_.RequestFor(slot);
-    connections_.push_back(std::make_unique<ClientConnection>(
-        &context_, connections_.size(), slot, request, codec_.NewVerifier(request), source));
+    connections_.push_back(std::make_unique<ClientConnection>(&context_, connections_.size(), slot,
+                                                              request_batches_.For(request),
+                                                              codec_.NewVerifier(request), source));
   }
 
   // The sweep bounds how late a timeout is noticed, and how soon a stop request is.
@@ -83,8 +88,6 @@ absl::Status LoadGenerator::Run() {
                           1'000'000, 100'000'000);
   loop_->RunEvery(absl::Nanoseconds(sweep_nanos), [this] { SweepTimeouts(); });
   loop_->RunEvery(absl::Seconds(1), [this] { SecondTick(); });
-  measuring_ = options_.warmup <= absl::ZeroDuration();
-  if (!measuring_) loop_->RunAfter(options_.warmup, [this] { measuring_ = true; });
   if (options_.requests == 0) {
     loop_->RunAfter(options_.warmup + options_.duration, [this] { Finish(); });
   }
@@ -111,8 +114,15 @@ absl::Status LoadGenerator::Run() {
     }
     progress_->ThreadDone(share_.thread);
   }
-  stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.measure_start_nanos);
-  if (share_.rate > 0) stats_.target_rate = share_.rate;
+  stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.warm_up.end_nanos());
+  if (share_.rate > 0) {
+    stats_.target_rate = share_.rate;
+  } else {
+    // A closed loop sends each request when it is meant to go, so its corrected and uncorrected
+    // latencies are one and the same: only the corrected one was recorded, reply by reply.
+    // Writers and merges still find both (a merge may meet a fixed-rate run).
+    stats_.uncorrected = stats_.corrected;
+  }
 
   rusage usage_end{};
   if (getrusage(RUSAGE_THREAD, &usage_end) < 0) {
@@ -250,7 +260,7 @@ void LoadGenerator::OnConnected(ClientConnection* connection) {
     return;
   }
   for (int i = 0; i < options_.pipeline; ++i) {
-    if (!TakeSendPermit()) break;
+    if (!TakeSendPermit(now)) break;
     connection->QueueRequest(now, now);
   }
   connection->Flush();
@@ -283,9 +293,9 @@ void LoadGenerator::OnDisconnected(ClientConnection* connection, bool was_connec
   if (dead_count_ == connections_.size()) Finish();  // nothing left to measure
 }
 
-bool LoadGenerator::TakeSendPermit() {
+bool LoadGenerator::TakeSendPermit(int64_t sent_nanos) {
   if (finishing_) return false;
-  if (share_.request_quota > 0 && measuring_) {
+  if (share_.request_quota > 0 && context_.warm_up.Measures(sent_nanos)) {
     if (measured_sent_ >= share_.request_quota) return false;
     ++measured_sent_;
   }

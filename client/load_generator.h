@@ -14,6 +14,7 @@
 #include "client/client_options.h"
 #include "client/load_stats.h"
 #include "client/progress_reporter.h"
+#include "client/request_batch.h"
 #include "client/response_verifier.h"
 #include "reactor/event_loop.h"
 
@@ -45,7 +46,7 @@ class LoadGenerator : public ConnectionHost {
   // ConnectionHost.
   void OnConnected(ClientConnection* connection) override;
   void OnDisconnected(ClientConnection* connection, bool was_connected) override;
-  bool TakeSendPermit() override;
+  bool TakeSendPermit(int64_t sent_nanos) override;
   void OnRequestsResolved() override;
   void WakeAt(ClientConnection* connection, int64_t intended_nanos) override;
 
@@ -82,6 +83,8 @@ class LoadGenerator : public ConnectionHost {
   LoadStats stats_;
   IntervalCounters interval_;
   ClientContext context_;
+  // Each distinct request, repeated for pipelined sends; the connections point into it.
+  RequestBatches request_batches_{1, 0};
   std::vector<std::unique_ptr<ClientConnection>> connections_;
 
   int64_t start_nanos_ = 0;
@@ -91,7 +94,6 @@ class LoadGenerator : public ConnectionHost {
   // Connections still draining or closing, once Finish() has counted them.
   size_t ending_open_ = 0;
   bool ending_counted_ = false;
-  bool measuring_ = false;      // past the warm-up
   size_t next_to_connect_ = 0;  // connection index of the next first connect
   uint64_t measured_sent_ = 0;  // for the --requests quota
 

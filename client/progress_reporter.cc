@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "client/warm_up.h"
 
 namespace client {
 
@@ -53,7 +54,9 @@ void ProgressReporter::Emit(int second, Pending& p) {
   SeriesPoint point;
   point.second = second;
   point.span_seconds = p.span_seconds;
-  point.warmup = absl::Seconds(second - 1) < bounds_.warmup;
+  // Second N began N - 1 seconds after the start.
+  point.warmup =
+      !WarmUp(0, bounds_.warmup).Measures(absl::ToInt64Nanoseconds(absl::Seconds(second - 1)));
   point.responses = p.responses;
   point.errors = p.errors;
   point.open_connections = p.open_connections;

@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <string>
+
 namespace keyspace {
 namespace {
 
@@ -97,7 +99,7 @@ void Keyspace::SetDeadline(std::string_view key, int64_t deadline_ms) {
   // 0 is the "none" mark; a deadline at the epoch itself is long past anyway.
   if (deadline_ms == kNoDeadline) deadline_ms = -1;
   it->second.deadline_ms = deadline_ms;
-  deadlines_.emplace(deadline_ms, it->first);
+  deadlines_.emplace(deadline_ms, std::string(it->first.view()));
   deadline_sum_ += deadline_ms;
 }
 

@@ -10,6 +10,9 @@
 #include <utility>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "keyspace/bytes_hash.h"
+#include "keyspace/compact_bytes.h"
 #include "keyspace/value.h"
 
 namespace keyspace {
@@ -84,7 +87,9 @@ class Keyspace {
     Value value;
     int64_t deadline_ms = kNoDeadline;
   };
-  using Map = BytesMap<Entry>;
+  static_assert(sizeof(Entry) == 40);
+  // A slot is 64 bytes: the key in place (see compact_bytes.h) and the Entry.
+  using Map = absl::flat_hash_map<CompactBytes, Entry, BytesHash, BytesEq>;
 
   // The entry of `key` if it is live; an expired one is erased on the way.
   Map::iterator FindLive(std::string_view key);

@@ -1,6 +1,6 @@
-// Value: what one key holds, one of Redis's five data types. Strings live inline (short ones in
-// std::string's own bytes, with no allocation); the aggregates live behind one pointer, so a key
-// costs the same whatever type it could have held.
+// Value: what one key holds, one of Redis's five data types. Strings are CompactBytes (up to 23
+// bytes in place, with no allocation); the aggregates live behind one pointer, so a key costs the
+// same whatever type it could have held: 32 bytes (std::string made it 40; see compact_bytes.h).
 #ifndef KEYSPACE_VALUE_H_
 #define KEYSPACE_VALUE_H_
 
@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "keyspace/bytes_hash.h"
+#include "keyspace/compact_bytes.h"
 #include "keyspace/sorted_set.h"
 
 namespace keyspace {
@@ -46,7 +47,7 @@ class Value {
   explicit Value(Type type) {
     switch (type) {
       case Type::kString:
-        data_.emplace<std::string>();
+        data_.emplace<CompactBytes>();
         break;
       case Type::kList:
         data_.emplace<std::unique_ptr<List>>(std::make_unique<List>());
@@ -66,7 +67,7 @@ class Value {
   Type type() const { return static_cast<Type>(data_.index()); }
 
   // Each accessor requires the matching type().
-  std::string& string() { return std::get<std::string>(data_); }
+  CompactBytes& string() { return std::get<CompactBytes>(data_); }
   List& list() { return *std::get<std::unique_ptr<List>>(data_); }
   Set& set() { return *std::get<std::unique_ptr<Set>>(data_); }
   Hash& hash() { return *std::get<std::unique_ptr<Hash>>(data_); }
@@ -90,10 +91,12 @@ class Value {
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<List>, std::unique_ptr<Set>, std::unique_ptr<Hash>,
+  std::variant<CompactBytes, std::unique_ptr<List>, std::unique_ptr<Set>, std::unique_ptr<Hash>,
                std::unique_ptr<SortedSet>>
       data_;
 };
+
+static_assert(sizeof(Value) == 32);
 
 }  // namespace keyspace
 

@@ -195,7 +195,7 @@ void Append(CommandContext& c, Args argv) {
     AppendInteger(c.out, static_cast<int64_t>(argv[2].size()));
     return;
   }
-  std::string& bytes = value->string();
+  keyspace::CompactBytes& bytes = value->string();
   if (bytes.size() + argv[2].size() > kMaxStringBytes) {
     AppendError(c.out, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     return;

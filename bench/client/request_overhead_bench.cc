@@ -47,7 +47,7 @@ class NullHost : public ConnectionHost {
  public:
   void OnConnected(ClientConnection*) override {}
   void OnDisconnected(ClientConnection*, bool) override {}
-  bool TakeSendPermit() override { return true; }
+  bool TakeSendPermit(int64_t) override { return true; }
   void OnRequestsResolved() override {}
   void WakeAt(ClientConnection*, int64_t) override {}
 };

@@ -21,7 +21,7 @@ class CountingHost : public ConnectionHost {
  public:
   void OnConnected(ClientConnection*) override {}
   void OnDisconnected(ClientConnection*, bool) override { ++disconnects; }
-  bool TakeSendPermit() override { return false; }  // only the requests the test queues
+  bool TakeSendPermit(int64_t) override { return false; }  // only the requests the test queues
   void OnRequestsResolved() override {}
   void WakeAt(ClientConnection*, int64_t) override {}
   int disconnects = 0;

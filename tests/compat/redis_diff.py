@@ -163,6 +163,19 @@ SCRIPTS = {
         ("SET", "s", "v2", "KEEPTTL"), ("TTL", "s"), ("SET", "s", "v3"), ("TTL", "s"),
         ("set", "lower", "case"), ("GeT", "lower"),
     ],
+    # Keys and string values of 23 bytes are kept in place, 24 and more on the heap
+    # (keyspace/compact_bytes.h): lengths either side, appends across the limit, shrinking back.
+    "compact_bytes": [
+        *[c for n in (22, 23, 24, 25, 100)
+          for c in (("SET", "k" * n, "v" * n), ("GET", "k" * n), ("STRLEN", "k" * n),
+                    ("EXISTS", "k" * n), ("TYPE", "k" * n))],
+        ("SET", "grow", "x" * 20), *[("APPEND", "grow", "y") for _ in range(6)], ("GET", "grow"),
+        ("APPEND", "grow", "z" * 100), ("GET", "grow"), ("STRLEN", "grow"),
+        ("SET", "grow", "12"), ("INCR", "grow"), ("GET", "grow"), ("APPEND", "grow", "0" * 30),
+        ("GET", "grow"), ("SET", "grow", "-" + "1" * 18), ("DECR", "grow"), ("GET", "grow"),
+        ("SET", "b" * 23 + "\x00", BIN * 5), ("GET", "b" * 23 + "\x00"), ("GET", "b" * 23),
+        ("DEL", "k" * 23, "k" * 24), ("KEYS", "k*"), ("DBSIZE",),
+    ],
     "integers": [
         ("INCR", "n"), ("INCR", "n"), ("DECR", "n"), ("DECR", "n"), ("DECR", "n"),
         ("INCRBY", "n", "100"), ("INCRBY", "n", "-1000"), ("DECRBY", "n", "5"),
