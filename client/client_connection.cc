@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,16 +20,13 @@ namespace client {
 namespace {
 
 constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
-// Requests per sendmsg when a pipelined batch goes out (a 4 KiB iovec array on the stack).
-constexpr size_t kMaxIovecs = 256;
 // An open loop's in-flight ring starts this large and doubles when a slow server fills it.
 constexpr size_t kInitialRing = 64;
 
 }  // namespace
 
 ClientConnection::ClientConnection(ClientContext* context, size_t index, uint64_t slot,
-                                   std::string_view request,
-                                   std::unique_ptr<ResponseVerifier> verifier,
+                                   RequestBatch request, std::unique_ptr<ResponseVerifier> verifier,
                                    const reactor::SocketAddress* source)
     : context_(context),
       index_(index),
@@ -400,7 +396,8 @@ bool ClientConnection::AccountReply(const VerifyResult& result, int64_t now) {
   if (context_->warm_up.Measures(entry.intended_nanos)) {
     ++stats.measured_responses;
     stats.corrected.Record(now - entry.intended_nanos);
-    stats.uncorrected.Record(now - entry.sent_nanos);
+    // A closed loop's uncorrected latency is its corrected one, filled in once at the end.
+    if (context_->rate_interval_nanos > 0) stats.uncorrected.Record(now - entry.sent_nanos);
     context_->interval->latency.Record(now - entry.intended_nanos);
   }
   ++context_->interval->responses;
@@ -543,24 +540,15 @@ bool ClientConnection::Flush() {
   // A wake-up booked earlier may come while connecting (a Watch now would take the interest in
   // the connect's completion away) or after the connection has gone (no fd to send on).
   if (state_ != State::kConnected && state_ != State::kDraining) return state_ != State::kClosed;
-  // The bytes to send are `unsent_requests_` copies of request_, less the `unsent_offset_` the
-  // socket already took of the first: sent straight from the request, never copied.
-  const size_t size = request_.size();
+  // The bytes to send are `unsent_requests_` copies of the request, less the `unsent_offset_` the
+  // socket already took of the first: a pipelined batch is one send() straight from the request
+  // batch's contiguous repeats, never assembled or copied.
+  const size_t size = request_.request_size;
+  const size_t capacity = request_.capacity();
   while (unsent_requests_ > 0) {
-    ssize_t n;
-    if (unsent_requests_ == 1) {
-      n = send(fd_, request_.data() + unsent_offset_, size - unsent_offset_, kSendFlags);
-    } else {
-      // A pipelined batch: the request repeated in one sendmsg.
-      iovec iov[kMaxIovecs];
-      const size_t count = std::min(unsent_requests_, kMaxIovecs);
-      iov[0] = {const_cast<char*>(request_.data()) + unsent_offset_, size - unsent_offset_};
-      for (size_t i = 1; i < count; ++i) iov[i] = {const_cast<char*>(request_.data()), size};
-      msghdr message{};
-      message.msg_iov = iov;
-      message.msg_iovlen = count;
-      n = sendmsg(fd_, &message, kSendFlags);
-    }
+    const size_t count = std::min(unsent_requests_, capacity);
+    const ssize_t n = send(fd_, request_.bytes.data() + unsent_offset_,
+                           count * size - unsent_offset_, kSendFlags);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -641,7 +629,7 @@ void ClientConnection::RecordLowerBound(int64_t intended_nanos, int64_t sent_nan
   LoadStats& stats = *context_->stats;
   const int64_t bound = now - intended_nanos;
   stats.corrected.Record(bound);
-  stats.uncorrected.Record(now - sent_nanos);
+  if (context_->rate_interval_nanos > 0) stats.uncorrected.Record(now - sent_nanos);
   context_->interval->latency.Record(bound);
   ++stats.lower_bounds;
   stats.lower_bound_min_nanos = std::min(stats.lower_bound_min_nanos, bound);

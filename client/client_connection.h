@@ -13,6 +13,7 @@
 #include "client/client_options.h"
 #include "client/latency_histogram.h"
 #include "client/load_stats.h"
+#include "client/request_batch.h"
 #include "client/response_verifier.h"
 #include "client/warm_up.h"
 #include "reactor/buffer.h"
@@ -96,11 +97,11 @@ class ClientConnection : public reactor::EventHandler {
   static std::string_view StateName(State state);
   static constexpr size_t kReadChunkBytes = 64 * 1024;
 
-  // `request` (not empty) and `source` (may be null) must outlive the connection: requests are
-  // sent from `request` itself, never copied. `index` is the connection's position among its
-  // thread's connections (which slots of the rate schedule are its own); `slot` its number in
-  // the whole run.
-  ClientConnection(ClientContext* context, size_t index, uint64_t slot, std::string_view request,
+  // `request` (not empty; its bytes, repeated for a pipelined batch) and `source` (may be null)
+  // must outlive the connection: requests are sent from `request`'s bytes, never copied. `index` is
+  // the connection's position among its thread's connections (which slots of the rate schedule are
+  // its own); `slot` its number in the whole run.
+  ClientConnection(ClientContext* context, size_t index, uint64_t slot, RequestBatch request,
                    std::unique_ptr<ResponseVerifier> verifier,
                    const reactor::SocketAddress* source);
   ~ClientConnection();
@@ -227,7 +228,7 @@ class ClientConnection : public reactor::EventHandler {
   ClientContext* const context_;
   const size_t index_;
   const uint64_t slot_;
-  const std::string_view request_;
+  const RequestBatch request_;
   std::unique_ptr<ResponseVerifier> verifier_;
   const reactor::SocketAddress* const source_;
   State state_ = State::kIdle;

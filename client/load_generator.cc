@@ -16,6 +16,9 @@
 namespace client {
 namespace {
 
+// The most one pipelined send() takes from a request batch; a larger request goes one at a time.
+constexpr size_t kMaxBatchBytes = 64 * 1024;
+
 int64_t TimevalNanos(const timeval& tv) {
   return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 + tv.tv_usec * 1'000;
 }
@@ -54,6 +57,7 @@ absl::Status LoadGenerator::Run() {
   // loop, whose requests go when they are due whatever is in flight, up to --max_in_flight.
   context_.max_in_flight =
       static_cast<size_t>(share_.rate > 0 ? options_.max_in_flight : options_.pipeline);
+  request_batches_ = RequestBatches(context_.max_in_flight, kMaxBatchBytes);
   connections_.reserve(share_.slots.size());
   if (share_.rate > 0) {
     context_.rate_origin_nanos = start_nanos_;
@@ -73,8 +77,9 @@ absl::Status LoadGenerator::Run() {
             ? nullptr
             : &options_.source_addresses[slot % options_.source_addresses.size()];
     const std::string_view request = codec_.RequestFor(slot);
-    connections_.push_back(std::make_unique<ClientConnection>(
-        &context_, connections_.size(), slot, request, codec_.NewVerifier(request), source));
+    connections_.push_back(std::make_unique<ClientConnection>(&context_, connections_.size(), slot,
+                                                              request_batches_.For(request),
+                                                              codec_.NewVerifier(request), source));
   }
 
   // The sweep bounds how late a timeout is noticed, and how soon a stop request is.
@@ -110,7 +115,14 @@ absl::Status LoadGenerator::Run() {
     progress_->ThreadDone(share_.thread);
   }
   stats_.measured_nanos = std::max<int64_t>(0, end_nanos - context_.warm_up.end_nanos());
-  if (share_.rate > 0) stats_.target_rate = share_.rate;
+  if (share_.rate > 0) {
+    stats_.target_rate = share_.rate;
+  } else {
+    // A closed loop sends each request when it is meant to go, so its corrected and uncorrected
+    // latencies are one and the same: only the corrected one was recorded, reply by reply.
+    // Writers and merges still find both (a merge may meet a fixed-rate run).
+    stats_.uncorrected = stats_.corrected;
+  }
 
   rusage usage_end{};
   if (getrusage(RUSAGE_THREAD, &usage_end) < 0) {

@@ -14,6 +14,7 @@
 #include "client/client_options.h"
 #include "client/load_stats.h"
 #include "client/progress_reporter.h"
+#include "client/request_batch.h"
 #include "client/response_verifier.h"
 #include "reactor/event_loop.h"
 
@@ -82,6 +83,8 @@ class LoadGenerator : public ConnectionHost {
   LoadStats stats_;
   IntervalCounters interval_;
   ClientContext context_;
+  // Each distinct request, repeated for pipelined sends; the connections point into it.
+  RequestBatches request_batches_{1, 0};
   std::vector<std::unique_ptr<ClientConnection>> connections_;
 
   int64_t start_nanos_ = 0;

@@ -9,6 +9,7 @@ moves every figure; only ratios from the same run compare.
 
   python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
                                  [--html_dir=DIR] [--floor_dir=DIR] [--only_floor]
+                                 [--baseline_client=PATH]
                                  [--keyspace | --keyspace_only | --keyspace_memory_only]
                                  [--keyspace_requests=N]
 
@@ -20,6 +21,8 @@ and 16, RSS per key, the expiry of 1,000,000 keys with a 1 s TTL, --loops=1 vs 2
 Our client is also compared with the floor (../shared/floor: a minimal C epoll client and server,
 built here with gcc) in the same run: client CPU per request against the floor server, closed
 loop at pipeline 1 and 16 and HTTP, and fixed rate at 100k/s and 50k/s against our own closed loop.
+--baseline_client adds another build of our client (e.g. one saved before a change) to each of
+those comparisons, in the same alternating rounds: a before/after measured in one run.
 
 Where our client drives both peers, it also writes an HTML report overlaying the two (each peer's
 median round), in --html_dir: latency by percentile, requests/s over time, the ledgers.
@@ -180,8 +183,11 @@ def wrk(port, duration):
     return argv, parse
 
 
-def our_client(port, protocol, duration, pipeline, connections):
-    argv = [os.path.join(ROOT, "bazel-bin/client/client"), f"--target=127.0.0.1:{port}",
+OUR_CLIENT = os.path.join(ROOT, "bazel-bin/client/client")
+
+
+def our_client(port, protocol, duration, pipeline, connections, binary=OUR_CLIENT):
+    argv = [binary, f"--target=127.0.0.1:{port}",
             f"--protocol={protocol}", f"--connections={connections}", f"--duration={duration}s",
             f"--pipeline={pipeline}", "--progress=false"]
     if protocol == "http":
@@ -208,9 +214,9 @@ def floor_client(binary, mode, port, connections, pipeline, duration):
     return argv, parse
 
 
-def our_rate_client(port, duration, rate, connections):
+def our_rate_client(port, duration, rate, connections, binary=OUR_CLIENT):
     """Our client at a fixed rate; judged by its cost here, not by its exit status."""
-    argv, parse = our_client(port, "resp", duration, 1, connections)
+    argv, parse = our_client(port, "resp", duration, 1, connections, binary)
     return argv + [f"--rate={rate}/s", "--rate_tolerance=1", "--max_error_ratio=1"], parse
 
 
@@ -232,8 +238,9 @@ def client_cpu_per_request(title, clients, server, rounds):
             for name, us in rows.items()}
 
 
-def clients_vs_floor(floor_dir, workdir, duration, rounds):
-    """Our client against the floor client, both driving the floor server, in one run."""
+def clients_vs_floor(floor_dir, workdir, duration, rounds, baseline=None):
+    """Our client against the floor client, both driving the floor server, in one run; with
+    `baseline` (another build of our client), that one too, in the same rounds."""
     sources = [os.path.join(floor_dir, f) for f in ("limit_server.c", "limit_client.c")]
     if not all(os.path.exists(f) for f in sources):
         print(f"\nfloor: {floor_dir} has no limit_server.c/limit_client.c; skipped")
@@ -244,6 +251,14 @@ def clients_vs_floor(floor_dir, workdir, duration, rounds):
         subprocess.run(["gcc", "-O2", "-o", binary, source], check=True)
         binaries.append(binary)
     limit_server, limit_client = binaries
+
+    def ours(name, make_client, *args):
+        """Our client's entry (and the baseline's, if any) for a comparison."""
+        entries = {name: make_client(*args)}
+        if baseline:
+            entries[f"{name} baseline"] = make_client(*args, binary=baseline)
+        return entries
+
     results = {}
     servers = []
     try:
@@ -258,20 +273,21 @@ def clients_vs_floor(floor_dir, workdir, duration, rounds):
                 f"Client CPU per PING vs the floor: 50 connections, pipeline {pipeline}",
                 {"floor (limit_client pingmb)": floor_client(limit_client, "pingmb", pong.port,
                                                              50, pipeline, duration),
-                 "ours (closed loop)": our_client(pong.port, "resp", duration, pipeline, 50)},
+                 **ours("ours (closed loop)", our_client, pong.port, "resp", duration, pipeline,
+                        50)},
                 pong, rounds)
         results["floor_http"] = client_cpu_per_request(
             "Client CPU per HTTP GET vs the floor: 100 connections",
             {"floor (limit_client http)": floor_client(limit_client, "http", http.port, 100, 1,
                                                        duration),
-             "ours (closed loop)": our_client(http.port, "http", duration, 1, 100)},
+             **ours("ours (closed loop)", our_client, http.port, "http", duration, 1, 100)},
             http, rounds)
         for rate in (100000, 50000):
             results[f"floor_rate_{rate}"] = client_cpu_per_request(
                 f"Fixed rate {rate}/s vs closed loop, 50 connections (goals: <= 1.6x at 100k/s, "
                 f"<= 2.5x at 50k/s)",
-                {"ours (closed loop)": our_client(pong.port, "resp", duration, 1, 50),
-                 f"ours (--rate={rate}/s)": our_rate_client(pong.port, duration, rate, 50),
+                {**ours("ours (closed loop)", our_client, pong.port, "resp", duration, 1, 50),
+                 **ours(f"ours (--rate={rate}/s)", our_rate_client, pong.port, duration, rate, 50),
                  "floor (limit_client pingmb)": floor_client(limit_client, "pingmb", pong.port,
                                                              50, 1, duration)},
                 pong, rounds)
@@ -389,6 +405,8 @@ def main():
                           if os.path.isdir(d)), os.path.join(ROOT, "..", "shared", "floor"))
     parser.add_argument("--floor_dir", default=floor_default,
                         help="the floor's C sources (limit_server.c, limit_client.c)")
+    parser.add_argument("--baseline_client",
+                        help="another build of our client to measure in the same rounds")
     parser.add_argument("--only_floor", action="store_true",
                         help="run only the comparison of our client with the floor")
     args = parser.parse_args()
@@ -415,7 +433,8 @@ def main():
                     json.dump(results, f, indent=2)
             return
     with tempfile.TemporaryDirectory() as workdir:
-        results.update(clients_vs_floor(args.floor_dir, workdir, args.duration, args.rounds))
+        results.update(clients_vs_floor(args.floor_dir, workdir, args.duration, args.rounds,
+                                        args.baseline_client))
         if args.only_floor:
             if args.json:
                 with open(args.json, "w") as f:
