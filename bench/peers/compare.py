@@ -10,11 +10,13 @@ moves every figure; only ratios from the same run compare.
   python3 bench/peers/compare.py [--rounds=3] [--requests=200000] [--duration=5] [--json=FILE]
                                  [--html_dir=DIR] [--floor_dir=DIR] [--only_floor]
                                  [--baseline_client=PATH]
-                                 [--keyspace | --keyspace_only] [--keyspace_requests=N]
+                                 [--keyspace | --keyspace_only | --keyspace_memory_only]
+                                 [--keyspace_requests=N]
 
 --keyspace adds, and --keyspace_only runs alone, the keyspace comparison with redis-server
 (keyspace_bench.py): server CPU per request for each redis-benchmark default test at pipeline 1
 and 16, RSS per key, the expiry of 1,000,000 keys with a 1 s TTL, --loops=1 vs 2.
+--keyspace_memory_only runs just RSS per key, --rounds alternating rounds, medians.
 
 Our client is also compared with the floor (../shared/floor: a minimal C epoll client and server,
 built here with gcc) in the same run: client CPU per request against the floor server, closed
@@ -390,6 +392,9 @@ def main():
                         help="also compare the keyspace (see keyspace_bench.py)")
     parser.add_argument("--keyspace_only", action="store_true",
                         help="only the keyspace comparison")
+    parser.add_argument("--keyspace_memory_only", action="store_true",
+                        help="only the keyspace's RSS per key, ours vs redis-server, --rounds "
+                             "alternating rounds")
     parser.add_argument("--keyspace_requests", type=int, default=50000,
                         help="requests per keyspace test (LRANGE tests: a fifth)")
     parser.add_argument("--html_dir", default=".",
@@ -414,12 +419,15 @@ def main():
 
     results = {}
     body = "x" * 64
-    if args.keyspace or args.keyspace_only:
+    if args.keyspace or args.keyspace_only or args.keyspace_memory_only:
         import keyspace_bench
         with tempfile.TemporaryDirectory() as workdir:
-            results["keyspace"] = keyspace_bench.run(
-                workdir, args.keyspace_requests, args.keyspace_requests // 5, args.rounds)
-        if args.keyspace_only:
+            if args.keyspace_memory_only:
+                results["keyspace"] = keyspace_bench.memory_only(workdir, args.rounds)
+            else:
+                results["keyspace"] = keyspace_bench.run(
+                    workdir, args.keyspace_requests, args.keyspace_requests // 5, args.rounds)
+        if args.keyspace_only or args.keyspace_memory_only:
             if args.json:
                 with open(args.json, "w") as f:
                     json.dump(results, f, indent=2)

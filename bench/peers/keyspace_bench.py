@@ -57,23 +57,31 @@ def dbsize(port):
     return int(data[1:-2])
 
 
-def memory_per_key(workdir, start_redis, start_ours):
+def memory_per_key(workdir, start_redis, start_ours, rounds=1):
+    """RSS growth per distinct key, median of `rounds` alternating rounds (a fresh server each)."""
     print("\nRSS per key: redis-benchmark -t set -r 1000000 -n 2000000 -d 3 (-P 16)")
+    samples = {"redis": [], "ours": []}
+    for _ in range(rounds):
+        for name, start in (("redis", start_redis), ("ours", start_ours)):
+            server = start(workdir)
+            try:
+                before = compare.rss_bytes(server.pid())
+                subprocess.run(["redis-benchmark", "-p", str(server.port), "-t", "set", "-r",
+                                "1000000", "-n", "2000000", "-d", "3", "-P", "16", "-q"],
+                               check=True, capture_output=True, timeout=600)
+                keys = dbsize(server.port)
+                grown = compare.rss_bytes(server.pid()) - before
+                samples[name].append({"keys": keys, "rss_growth_bytes": grown,
+                                      "bytes_per_key": grown / keys})
+                print(f"  {name:<6} {keys} keys, RSS +{grown / 2**20:.1f} MiB, "
+                      f"{grown / keys:.1f} B per key")
+            finally:
+                server.stop()
     rows = {}
-    for name, start in (("redis", start_redis), ("ours", start_ours)):
-        server = start(workdir)
-        try:
-            before = compare.rss_bytes(server.pid())
-            subprocess.run(["redis-benchmark", "-p", str(server.port), "-t", "set", "-r",
-                            "1000000", "-n", "2000000", "-d", "3", "-P", "16", "-q"],
-                           check=True, capture_output=True, timeout=600)
-            keys = dbsize(server.port)
-            grown = compare.rss_bytes(server.pid()) - before
-            rows[name] = {"keys": keys, "rss_growth_bytes": grown, "bytes_per_key": grown / keys}
-            print(f"  {name:<6} {keys} keys, RSS +{grown / 2**20:.1f} MiB, "
-                  f"{grown / keys:.1f} B per key")
-        finally:
-            server.stop()
+    for name, runs in samples.items():
+        per_key = statistics.median(run["bytes_per_key"] for run in runs)
+        rows[name] = {"bytes_per_key": per_key, "runs": runs}
+        print(f"  {name:<6} median {per_key:.1f} B per key over {len(runs)} round(s)")
     return rows
 
 
@@ -162,6 +170,11 @@ def loops(workdir, start_ours, requests, rounds):
     return rows
 
 
+def memory_only(workdir, rounds):
+    start_ours = lambda w, extra=(): compare.start_ours("resp", w, extra)
+    return {"memory": memory_per_key(workdir, compare.start_redis, start_ours, rounds)}
+
+
 def run(workdir, requests, lrange_requests, rounds):
     results = {}
     redis = compare.start_redis(workdir)
@@ -174,7 +187,7 @@ def run(workdir, requests, lrange_requests, rounds):
     finally:
         redis.stop()
     start_ours = lambda w, extra=(): compare.start_ours("resp", w, extra)
-    results["memory"] = memory_per_key(workdir, compare.start_redis, start_ours)
+    results["memory"] = memory_per_key(workdir, compare.start_redis, start_ours, rounds)
     results["expiry"] = expiry(workdir, compare.start_redis, start_ours)
     results["loops"] = loops(workdir, start_ours, requests, rounds)
     return results
