@@ -205,7 +205,7 @@ TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
   timer.id = (uint64_t{static_cast<uint32_t>(next_timer_order_)} << 32) | (uint64_t{slot} + 1);
   // Measured from the present, not from the start of the iteration, so a timer set late in a
   // long iteration is not early.
-  PushTimer(slot, DeadlineAfter(MonotonicNanos(), delay_nanos));
+  PushTimer(slot, DeadlineAfter(ReadClock(), delay_nanos));
   return timer.id;
 }
 
@@ -238,7 +238,7 @@ bool EventLoop::Cancel(TimerId id) {
 bool EventLoop::Reschedule(TimerId id, absl::Duration delay) {
   TimerSlot* timer = FindTimer(id);
   if (timer == nullptr) return false;
-  const int64_t deadline = DeadlineAfter(MonotonicNanos(), delay);
+  const int64_t deadline = DeadlineAfter(ReadClock(), delay);
   if (timer->heap_index == kNotInHeap) {  // its callback is running
     if (running_timer_.next == RunningTimerNext::kCancelled) return false;
     running_timer_.next = RunningTimerNext::kRescheduled;
@@ -366,14 +366,16 @@ void EventLoop::Stop() {
 absl::Status EventLoop::Run() {
   // The shape of one iteration: wait (until the next timer at most), dispatch I/O, fire due
   // timers, run deferred tasks (closes and frees requested by handlers), check for stop.
-  // When an observer times the iteration, the clock read that ends it also serves Wait's timeout:
-  // watching the loop costs no extra clock read while timers are pending.
+  // The clock is read once when the wait returns; handlers (TcpServer's deadline lists) and the
+  // due timers all use that "now". A second read happens only to size a sleep bounded by a timer
+  // (a stale "now" would make it late by the whole iteration's work), and the observer's read
+  // that ends an iteration serves as that one.
   int64_t iteration_end = 0;  // 0: not read
   while (!stop_requested_.load(std::memory_order_acquire)) {
     ++iterations_;
     const int ready = Wait(iteration_end);
     iteration_end = 0;
-    now_nanos_ = MonotonicNanos();
+    now_nanos_ = ReadClock();
     if (ready < 0) {
       if (ready == -EINTR) {
         ++interrupted_waits_;
@@ -385,7 +387,7 @@ absl::Status EventLoop::Run() {
     RunExpiredTimers();
     RunDeferredTasks();
     if (iteration_observer_ != nullptr) {
-      iteration_end = MonotonicNanos();
+      iteration_end = ReadClock();
       iteration_observer_->OnIteration(ready, iteration_end - now_nanos_);
     }
   }
@@ -400,8 +402,11 @@ int EventLoop::Wait(int64_t now_nanos) {
   if (!deferred_.empty()) {
     timeout_nanos = 0;
   } else if (!timer_heap_.empty() && timer_heap_.front().deadline != kNeverNanos) {
-    const int64_t now = now_nanos != 0 ? now_nanos : MonotonicNanos();
-    timeout_nanos = std::max<int64_t>(0, timer_heap_.front().deadline - now);
+    const int64_t deadline = timer_heap_.front().deadline;
+    // Due by the iteration's own clock already: no need to read it again to know not to sleep.
+    const int64_t now =
+        now_nanos != 0 || deadline <= now_nanos_ ? std::max(now_nanos, now_nanos_) : ReadClock();
+    timeout_nanos = std::max<int64_t>(0, deadline - now);
   }
   int n;
   if (use_epoll_pwait2_) {
@@ -440,8 +445,9 @@ void EventLoop::Dispatch(int ready) {
 }
 
 void EventLoop::RunExpiredTimers() {
-  if (timer_heap_.empty()) return;  // the common case in a server without timeouts: no clock read
-  const int64_t now = MonotonicNanos();
+  // The iteration's clock, read when the wait returned: a timer that fell due while handlers ran
+  // fires on the next iteration, which Wait() then starts without sleeping.
+  const int64_t now = now_nanos_;
   while (!timer_heap_.empty() && timer_heap_.front().deadline <= now) {
     const TimerHeapEntry due = timer_heap_.front();
     RemoveTimerAt(0);

@@ -136,6 +136,10 @@ class EventLoop {
   // The loop's clock, read once per iteration so handlers and timers agree on "now" without a
   // clock_gettime each.
   int64_t now_nanos() const { return now_nanos_; }
+  // Reads of the monotonic clock this loop has made: one per iteration, plus one before a sleep
+  // bounded by a timer, plus one per timer armed or re-armed. Lets a test prove the clock is not
+  // read per event or per timer fired.
+  uint64_t clock_reads() const { return clock_reads_; }
   // Iterations of `Run()` so far; lets tests prove the loop is asleep, not spinning.
   uint64_t iterations() const { return iterations_; }
   // epoll_wait calls interrupted by a signal (EINTR), which the loop retries.
@@ -185,6 +189,10 @@ class EventLoop {
   int Wait(int64_t now_nanos);
   void Dispatch(int ready);
   void RunExpiredTimers();
+  int64_t ReadClock() {
+    ++clock_reads_;
+    return MonotonicNanos();
+  }
   // The live timer `id` names, or null (fired, cancelled, never issued).
   TimerSlot* FindTimer(TimerId id);
   void PushTimer(uint32_t slot, int64_t deadline);
@@ -222,6 +230,7 @@ class EventLoop {
 
   int64_t now_nanos_ = 0;
   uint64_t iterations_ = 0;
+  uint64_t clock_reads_ = 0;
   uint64_t interrupted_waits_ = 0;
   IterationObserver* iteration_observer_ = nullptr;
   bool use_epoll_pwait2_ = true;
