@@ -60,6 +60,9 @@ struct RunReport {
   // Requests that did not succeed: error replies, timeouts, lost with their connection, and
   // unanswered or never sent (owed) at the end.
   uint64_t FailedRequests() const;
+  // Requests still unanswered when the end's drain time was up (none counted for a document
+  // written before the client waited for them).
+  uint64_t UnansweredAtEnd() const;
   // Fixed rate: requests sent per second in the measured window.
   double AchievedRate() const;
   std::string FormatSummary() const;

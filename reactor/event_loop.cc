@@ -1,4 +1,4 @@
-// EventLoop: epoll dispatch with generation-checked registrations, an ordered timer map, deferred
+// EventLoop: epoll dispatch with generation-checked registrations, a pooled timer heap, deferred
 // tasks, an eventfd for cross-thread stop and a signalfd for signals.
 #include "reactor/event_loop.h"
 
@@ -185,28 +185,137 @@ TimerId EventLoop::RunEvery(absl::Duration interval, absl::AnyInvocable<void()> 
 
 TimerId EventLoop::AddTimer(int64_t delay_nanos, int64_t interval_nanos,
                             absl::AnyInvocable<void()> callback) {
+  uint32_t slot;
+  if (!free_timer_slots_.empty()) {
+    slot = free_timer_slots_.back();
+    free_timer_slots_.pop_back();
+  } else {
+    // Only here, when more timers are live than ever before, may arming allocate. The heap and
+    // the free list never hold more entries than there are slots.
+    slot = static_cast<uint32_t>(timer_slots_.size());
+    timer_slots_.emplace_back();
+    timer_heap_.reserve(timer_slots_.capacity());
+    free_timer_slots_.reserve(timer_slots_.capacity());
+  }
+  TimerSlot& timer = timer_slots_[slot];
+  timer.callback = std::move(callback);
+  timer.interval_nanos = interval_nanos;
+  // The id names the slot (low half, plus one so that no id is 0) and, in its high half, when it
+  // was issued, so an id kept after its timer ended does not match the slot's next timer.
+  timer.id = (uint64_t{static_cast<uint32_t>(next_timer_order_)} << 32) | (uint64_t{slot} + 1);
   // Measured from the present, not from the start of the iteration, so a timer set late in a
   // long iteration is not early.
-  const int64_t deadline = DeadlineAfter(MonotonicNanos(), delay_nanos);
-  const TimerId id = next_timer_id_++;
-  timers_.emplace(TimerKey{deadline, id}, Timer{std::move(callback), interval_nanos});
-  timer_deadlines_.emplace(id, deadline);
-  return id;
+  PushTimer(slot, DeadlineAfter(MonotonicNanos(), delay_nanos));
+  return timer.id;
+}
+
+EventLoop::TimerSlot* EventLoop::FindTimer(TimerId id) {
+  const uint64_t slot_plus_one = id & 0xffffffffu;
+  if (slot_plus_one == 0 || slot_plus_one > timer_slots_.size()) return nullptr;
+  TimerSlot& timer = timer_slots_[slot_plus_one - 1];
+  return timer.id == id ? &timer : nullptr;
 }
 
 bool EventLoop::Cancel(TimerId id) {
-  if (id != 0 && id == running_timer_) {  // 0 is "no timer", never an id
-    // A one-shot timer inside its own callback has fired already; a repeating one can still be
-    // kept from coming back.
-    if (running_timer_cancelled_ || !running_timer_repeats_) return false;
-    running_timer_cancelled_ = true;
+  TimerSlot* timer = FindTimer(id);
+  if (timer == nullptr) return false;
+  if (timer->heap_index == kNotInHeap) {  // its callback is running
+    // A one-shot timer inside its own callback has fired already (unless it re-armed itself); a
+    // repeating one can still be kept from coming back.
+    if (running_timer_.next == RunningTimerNext::kCancelled ||
+        (timer->interval_nanos == 0 && running_timer_.next == RunningTimerNext::kAsScheduled)) {
+      return false;
+    }
+    running_timer_.next = RunningTimerNext::kCancelled;
     return true;
   }
-  auto it = timer_deadlines_.find(id);
-  if (it == timer_deadlines_.end()) return false;
-  timers_.erase(TimerKey{it->second, id});
-  timer_deadlines_.erase(it);
+  const uint32_t slot = timer_heap_[timer->heap_index].slot;
+  RemoveTimerAt(timer->heap_index);
+  FreeTimerSlot(slot);
   return true;
+}
+
+bool EventLoop::Reschedule(TimerId id, absl::Duration delay) {
+  TimerSlot* timer = FindTimer(id);
+  if (timer == nullptr) return false;
+  const int64_t deadline = DeadlineAfter(MonotonicNanos(), delay);
+  if (timer->heap_index == kNotInHeap) {  // its callback is running
+    if (running_timer_.next == RunningTimerNext::kCancelled) return false;
+    running_timer_.next = RunningTimerNext::kRescheduled;
+    running_timer_.deadline = deadline;
+    return true;
+  }
+  // In place: the entry moves up or down from where it is.
+  const uint32_t heap_index = timer->heap_index;
+  TimerHeapEntry& entry = timer_heap_[heap_index];
+  const bool earlier = deadline < entry.deadline;
+  entry.deadline = deadline;
+  entry.order = next_timer_order_++;
+  if (earlier) {
+    SiftTimerUp(heap_index);
+  } else {
+    SiftTimerDown(heap_index);
+  }
+  return true;
+}
+
+void EventLoop::PushTimer(uint32_t slot, int64_t deadline) {
+  timer_heap_.push_back(TimerHeapEntry{deadline, next_timer_order_++, slot});
+  const uint32_t heap_index = static_cast<uint32_t>(timer_heap_.size() - 1);
+  timer_slots_[slot].heap_index = heap_index;
+  SiftTimerUp(heap_index);
+}
+
+void EventLoop::RemoveTimerAt(uint32_t heap_index) {
+  timer_slots_[timer_heap_[heap_index].slot].heap_index = kNotInHeap;
+  const TimerHeapEntry last = timer_heap_.back();
+  timer_heap_.pop_back();
+  if (heap_index == timer_heap_.size()) return;  // it was the last entry
+  const bool earlier = TimerEntryBefore(last, timer_heap_[heap_index]);
+  PlaceTimerEntry(heap_index, last);
+  if (earlier) {
+    SiftTimerUp(heap_index);
+  } else {
+    SiftTimerDown(heap_index);
+  }
+}
+
+void EventLoop::FreeTimerSlot(uint32_t slot) {
+  TimerSlot& timer = timer_slots_[slot];
+  timer.callback = nullptr;  // releases what the callback holds now, not at the slot's reuse
+  timer.id = 0;
+  timer.heap_index = kNotInHeap;
+  free_timer_slots_.push_back(slot);  // capacity reserved below: never allocates
+}
+
+void EventLoop::PlaceTimerEntry(uint32_t heap_index, const TimerHeapEntry& entry) {
+  timer_heap_[heap_index] = entry;
+  timer_slots_[entry.slot].heap_index = heap_index;
+}
+
+void EventLoop::SiftTimerUp(uint32_t heap_index) {
+  const TimerHeapEntry entry = timer_heap_[heap_index];
+  while (heap_index > 0) {
+    const uint32_t parent = (heap_index - 1) / 2;
+    if (!TimerEntryBefore(entry, timer_heap_[parent])) break;
+    PlaceTimerEntry(heap_index, timer_heap_[parent]);
+    heap_index = parent;
+  }
+  PlaceTimerEntry(heap_index, entry);
+}
+
+void EventLoop::SiftTimerDown(uint32_t heap_index) {
+  const TimerHeapEntry entry = timer_heap_[heap_index];
+  const size_t size = timer_heap_.size();
+  while (true) {
+    size_t child = size_t{heap_index} * 2 + 1;
+    if (child >= size) break;
+    if (child + 1 < size && TimerEntryBefore(timer_heap_[child + 1], timer_heap_[child])) ++child;
+    if (!TimerEntryBefore(timer_heap_[child], entry)) break;
+    PlaceTimerEntry(heap_index, timer_heap_[child]);
+    heap_index = static_cast<uint32_t>(child);
+  }
+  PlaceTimerEntry(heap_index, entry);
 }
 
 void EventLoop::Defer(absl::AnyInvocable<void()> task) { deferred_.push_back(std::move(task)); }
@@ -290,9 +399,9 @@ int EventLoop::Wait(int64_t now_nanos) {
   int64_t timeout_nanos = -1;
   if (!deferred_.empty()) {
     timeout_nanos = 0;
-  } else if (!timers_.empty() && timers_.begin()->first.first != kNeverNanos) {
+  } else if (!timer_heap_.empty() && timer_heap_.front().deadline != kNeverNanos) {
     const int64_t now = now_nanos != 0 ? now_nanos : MonotonicNanos();
-    timeout_nanos = std::max<int64_t>(0, timers_.begin()->first.first - now);
+    timeout_nanos = std::max<int64_t>(0, timer_heap_.front().deadline - now);
   }
   int n;
   if (use_epoll_pwait2_) {
@@ -331,30 +440,42 @@ void EventLoop::Dispatch(int ready) {
 }
 
 void EventLoop::RunExpiredTimers() {
-  if (timers_.empty()) return;  // the common case in a server without timeouts: no clock read
+  if (timer_heap_.empty()) return;  // the common case in a server without timeouts: no clock read
   const int64_t now = MonotonicNanos();
-  while (!timers_.empty() && timers_.begin()->first.first <= now) {
-    auto node = timers_.extract(timers_.begin());
-    const TimerId id = node.key().second;
-    timer_deadlines_.erase(id);
-    Timer& timer = node.mapped();
+  while (!timer_heap_.empty() && timer_heap_.front().deadline <= now) {
+    const TimerHeapEntry due = timer_heap_.front();
+    RemoveTimerAt(0);
+    // Out of its slot while it runs: a callback that arms timers may grow the pool and move the
+    // slots. Moving an AnyInvocable never allocates.
+    absl::AnyInvocable<void()> callback = std::move(timer_slots_[due.slot].callback);
+    running_timer_ = RunningTimer{due.slot, RunningTimerNext::kAsScheduled, 0};
+    callback();
+    const RunningTimer ran = running_timer_;
+    running_timer_ = RunningTimer{};
 
-    running_timer_ = id;
-    running_timer_cancelled_ = false;
-    running_timer_repeats_ = timer.interval_nanos > 0;
-    timer.callback();
-    running_timer_ = 0;
-
-    if (timer.interval_nanos > 0 && !running_timer_cancelled_) {
-      int64_t next = DeadlineAfter(node.key().first, timer.interval_nanos);
-      if (next <= now) {  // behind schedule: skip the missed ticks rather than burst
-        next =
-            DeadlineAfter(next, ((now - next) / timer.interval_nanos + 1) * timer.interval_nanos);
-      }
-      node.key() = TimerKey{next, id};
-      timers_.insert(std::move(node));
-      timer_deadlines_.emplace(id, next);
+    TimerSlot& timer = timer_slots_[due.slot];
+    const int64_t interval = timer.interval_nanos;
+    int64_t next = kNeverNanos;
+    switch (ran.next) {
+      case RunningTimerNext::kCancelled:
+        FreeTimerSlot(due.slot);
+        continue;
+      case RunningTimerNext::kRescheduled:
+        next = ran.deadline;
+        break;
+      case RunningTimerNext::kAsScheduled:
+        if (interval == 0) {
+          FreeTimerSlot(due.slot);
+          continue;
+        }
+        next = DeadlineAfter(due.deadline, interval);
+        if (next <= now) {  // behind schedule: skip the missed ticks rather than burst
+          next = DeadlineAfter(next, ((now - next) / interval + 1) * interval);
+        }
+        break;
     }
+    timer.callback = std::move(callback);
+    PushTimer(due.slot, next);
   }
 }
 

@@ -9,12 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
-#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -107,7 +105,12 @@ class EventLoop {
   // Cancels a pending timer (a timer may cancel itself from its own callback). Returns false if
   // it had already fired (one-shot) or was cancelled.
   bool Cancel(TimerId id);
-  size_t PendingTimers() const { return timers_.size(); }
+  // Moves a live timer's next deadline to `delay` from now, keeping its id and callback: the way
+  // to push back an idle timeout without a Cancel and a new RunAfter. Inside its own callback a
+  // one-shot timer re-arms itself this way, and a repeating one sets its next tick (the interval
+  // then continues from there). Returns false if the timer has fired (one-shot) or was cancelled.
+  bool Reschedule(TimerId id, absl::Duration delay);
+  size_t PendingTimers() const { return timer_heap_.size(); }
 
   // Runs `task` on this loop after the current batch of events has been dispatched. The safe way
   // for an object to destroy itself from inside its own handler.
@@ -148,11 +151,28 @@ class EventLoop {
     uint32_t events = 0;
     uint32_t generation = 0;
   };
-  struct Timer {
+  // Timers live in a pool of slots that only grows, and a binary heap of small entries orders
+  // them: arming, re-arming and cancelling move heap entries, never callbacks, and allocate
+  // nothing once the pool and heap have reached the loop's peak number of timers.
+  static constexpr uint32_t kNotInHeap = UINT32_MAX;
+  struct TimerSlot {
     absl::AnyInvocable<void()> callback;
-    int64_t interval_nanos = 0;  // 0 for one-shot timers
+    int64_t interval_nanos = 0;        // 0 for one-shot timers
+    TimerId id = 0;                    // 0 while the slot is free
+    uint32_t heap_index = kNotInHeap;  // kNotInHeap while free or while its callback runs
   };
-  using TimerKey = std::pair<int64_t, TimerId>;  // deadline, then creation order
+  struct TimerHeapEntry {
+    int64_t deadline;
+    uint64_t order;  // when it was (re)armed: equal deadlines fire in the order they were set
+    uint32_t slot;
+  };
+  // What the timer whose callback is running asked for itself, applied once the callback returns.
+  enum class RunningTimerNext { kAsScheduled, kRescheduled, kCancelled };
+  struct RunningTimer {
+    uint32_t slot = kNotInHeap;  // kNotInHeap: no callback running
+    RunningTimerNext next = RunningTimerNext::kAsScheduled;
+    int64_t deadline = 0;  // for kRescheduled
+  };
 
   class Wakeup;
   class SignalWatcher;
@@ -165,6 +185,17 @@ class EventLoop {
   int Wait(int64_t now_nanos);
   void Dispatch(int ready);
   void RunExpiredTimers();
+  // The live timer `id` names, or null (fired, cancelled, never issued).
+  TimerSlot* FindTimer(TimerId id);
+  void PushTimer(uint32_t slot, int64_t deadline);
+  void RemoveTimerAt(uint32_t heap_index);
+  void FreeTimerSlot(uint32_t slot);
+  bool TimerEntryBefore(const TimerHeapEntry& a, const TimerHeapEntry& b) const {
+    return a.deadline != b.deadline ? a.deadline < b.deadline : a.order < b.order;
+  }
+  void PlaceTimerEntry(uint32_t heap_index, const TimerHeapEntry& entry);
+  void SiftTimerUp(uint32_t heap_index);
+  void SiftTimerDown(uint32_t heap_index);
   void RunDeferredTasks();
   void RunPostedTasks();
 
@@ -172,12 +203,11 @@ class EventLoop {
   std::vector<Registration> registrations_;  // indexed by fd
   std::vector<epoll_event> ready_;
 
-  std::map<TimerKey, Timer> timers_;
-  absl::flat_hash_map<TimerId, int64_t> timer_deadlines_;
-  TimerId next_timer_id_ = 1;
-  TimerId running_timer_ = 0;
-  bool running_timer_cancelled_ = false;
-  bool running_timer_repeats_ = false;
+  std::vector<TimerSlot> timer_slots_;
+  std::vector<uint32_t> free_timer_slots_;
+  std::vector<TimerHeapEntry> timer_heap_;  // a min-heap on (deadline, order)
+  uint64_t next_timer_order_ = 1;
+  RunningTimer running_timer_;
 
   std::vector<absl::AnyInvocable<void()>> deferred_;
   std::vector<absl::AnyInvocable<void()>> deferred_running_;

@@ -1,5 +1,5 @@
-// Microbenchmarks for EventLoop timers: add+cancel with many timers pending (the idle-timeout
-// pattern), and firing a batch of due timers.
+// Microbenchmarks for EventLoop timers: add+cancel and re-arm in place with many timers pending
+// (the idle-timeout pattern), and firing a batch of due timers.
 #include <memory>
 #include <vector>
 
@@ -27,6 +27,17 @@ void BM_TimerAddCancel(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TimerAddCancel)->Arg(0)->Arg(1000)->Arg(100000);
+
+// Re-arming one timer in place (the idle-timeout push-back) with state.range(0) others pending.
+void BM_TimerReschedule(benchmark::State& state) {
+  auto loop = NewLoop();
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    loop->RunAfter(absl::Seconds(100) + absl::Nanoseconds(i), [] {});
+  }
+  const reactor::TimerId id = loop->RunAfter(absl::Seconds(10), [] {});
+  for (auto _ : state) benchmark::DoNotOptimize(loop->Reschedule(id, absl::Seconds(10)));
+}
+BENCHMARK(BM_TimerReschedule)->Arg(0)->Arg(1000)->Arg(100000);
 
 // Fires state.range(0) due timers in one loop iteration; reported per timer.
 void BM_TimerFire(benchmark::State& state) {

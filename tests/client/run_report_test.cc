@@ -199,6 +199,33 @@ TEST(RunReportTest, MergeSumsWhatAddsUpAcrossConcurrentRuns) {
   EXPECT_EQ(a.run_starts_unix_nanos, (std::vector<int64_t>{100, 200}));
 }
 
+// A schema-2 document was written by a client that closed its connections at the end without
+// waiting for the replies in flight: those requests were cut by the end, not failed, and the run
+// exited 0. Judged again (by `client merge` or `client report`), it must not fail for them.
+TEST(RunReportTest, AnOlderDocumentsRequestsCutAtTheEndAreNotFailures) {
+  RunReport old = Sample(1);
+  old.stats.ledger.sent += 8;
+  old.stats.ledger.in_flight_at_end = 8;
+  std::string json = old.ToJson();
+  const std::string v3 = "reactor-load-client/3";
+  json.replace(json.find(v3), v3.size(), "reactor-load-client/2");
+  auto r = RunReport::FromJson(json);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->FailedRequests(), 0u);
+  EXPECT_EQ(r->Evaluate().exit_code, kExitOk) << r->Evaluate().reason;
+  RunReport merged = *r;
+  merged.Merge(*r);
+  EXPECT_EQ(merged.Evaluate().exit_code, kExitOk) << merged.Evaluate().reason;
+  // Its real failures still count.
+  r->stats.ledger.in_flight_at_end -= 1;
+  r->stats.ledger.timed_out += 1;
+  EXPECT_EQ(r->Evaluate().exit_code, kExitErrors);
+  // A current document's requests unanswered at the end did get the drain's wait: failed.
+  auto current = RunReport::FromJson(old.ToJson());
+  ASSERT_TRUE(current.ok()) << current.status();
+  EXPECT_EQ(current->Evaluate().exit_code, kExitErrors);
+}
+
 TEST(RunReportTest, ReadsVersionOneDocuments) {
   // Written before the ledger counted initial connects and connection ends.
   std::string json = Sample(1).ToJson();

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -307,6 +308,112 @@ TEST(EventLoopTest, RepeatingTimerSkipsMissedTicksInsteadOfBursting) {
   });
   ASSERT_TRUE(loop->Run().ok());
   EXPECT_LE(ticks, 3);
+}
+
+TEST(EventLoopTest, RescheduleMovesAPendingTimerKeepingItsId) {
+  auto loop = NewLoop();
+  ArmSafetyStop(*loop);
+  std::vector<int> order;
+  const TimerId late = loop->RunAfter(absl::Milliseconds(1), [&] { order.push_back(1); });
+  loop->RunAfter(absl::Milliseconds(5), [&] { order.push_back(5); });
+  const TimerId early = loop->RunAfter(absl::Seconds(100), [&] { order.push_back(100); });
+  EXPECT_TRUE(loop->Reschedule(late, absl::Milliseconds(10)));  // later: sifts down
+  EXPECT_TRUE(loop->Reschedule(early, absl::Milliseconds(3)));  // earlier: sifts up
+  loop->RunAfter(absl::Milliseconds(30), [&] { loop->Stop(); });
+  EXPECT_EQ(loop->PendingTimers(), 5u) << "rescheduling adds no timer";
+  ASSERT_TRUE(loop->Run().ok());
+  EXPECT_EQ(order, (std::vector<int>{100, 5, 1}));
+  EXPECT_FALSE(loop->Reschedule(late, absl::Milliseconds(1))) << "a fired one-shot is gone";
+  EXPECT_FALSE(loop->Cancel(early));
+}
+
+TEST(EventLoopTest, OneShotTimerReArmsItselfFromItsCallback) {
+  auto loop = NewLoop();
+  ArmSafetyStop(*loop);
+  int fired = 0;
+  TimerId id = 0;
+  id = loop->RunAfter(absl::Milliseconds(1), [&] {
+    if (++fired < 3) {
+      EXPECT_TRUE(loop->Reschedule(id, absl::Milliseconds(1)));
+    } else {
+      EXPECT_FALSE(loop->Cancel(id)) << "not re-armed this time: it has fired";
+      loop->Stop();
+    }
+  });
+  ASSERT_TRUE(loop->Run().ok());
+  EXPECT_EQ(fired, 3);
+  EXPECT_EQ(loop->PendingTimers(), 1u);  // only the safety stop
+}
+
+TEST(EventLoopTest, CancelInsideTheCallbackWinsOverReschedule) {
+  auto loop = NewLoop();
+  ArmSafetyStop(*loop);
+  int fired = 0;
+  TimerId id = 0;
+  id = loop->RunAfter(absl::Milliseconds(1), [&] {
+    ++fired;
+    EXPECT_TRUE(loop->Reschedule(id, absl::Milliseconds(1)));
+    EXPECT_TRUE(loop->Cancel(id)) << "re-armed, so there is something to cancel";
+    EXPECT_FALSE(loop->Reschedule(id, absl::Milliseconds(1)));
+    loop->RunAfter(absl::Milliseconds(20), [&] { loop->Stop(); });
+  });
+  ASSERT_TRUE(loop->Run().ok());
+  EXPECT_EQ(fired, 1);
+}
+
+// Many timers armed, cancelled and moved at random: the survivors, and only they, fire, in
+// deadline order. Each deadline is known only within the clock reads around its arming, so the
+// check is that no timer fires before one whose deadline is surely earlier.
+TEST(EventLoopTest, HeapKeepsDeadlineOrderUnderRandomArmCancelAndReschedule) {
+  auto loop = NewLoop();
+  ArmSafetyStop(*loop);
+  constexpr int kTimers = 500;
+  struct Armed {
+    TimerId id = 0;
+    int64_t earliest = 0;  // the deadline lies in [earliest, latest]
+    int64_t latest = 0;
+    bool cancelled = false;
+  };
+  std::vector<Armed> armed(kTimers);
+  std::vector<int> fired;
+  uint32_t rng = 12345;
+  auto next_delay = [&rng] {
+    rng = rng * 1103515245u + 12345u;
+    return absl::Microseconds((rng >> 8) % 20000);
+  };
+  auto arm_bounds = [](Armed& a, int64_t before, absl::Duration delay) {
+    a.earliest = before + absl::ToInt64Nanoseconds(delay);
+    a.latest = MonotonicNanos() + absl::ToInt64Nanoseconds(delay);
+  };
+  for (int i = 0; i < kTimers; ++i) {
+    const absl::Duration delay = next_delay();
+    const int64_t before = MonotonicNanos();
+    armed[i].id = loop->RunAfter(delay, [&fired, i] { fired.push_back(i); });
+    arm_bounds(armed[i], before, delay);
+  }
+  for (int i = 0; i < kTimers; i += 3) {
+    armed[i].cancelled = true;
+    EXPECT_TRUE(loop->Cancel(armed[i].id));
+  }
+  for (int i = 1; i < kTimers; i += 3) {
+    const absl::Duration delay = next_delay();
+    const int64_t before = MonotonicNanos();
+    EXPECT_TRUE(loop->Reschedule(armed[i].id, delay));
+    arm_bounds(armed[i], before, delay);
+  }
+  loop->RunAfter(absl::Milliseconds(40), [&] { loop->Stop(); });
+  ASSERT_TRUE(loop->Run().ok());
+  std::vector<int> expected;
+  for (int i = 0; i < kTimers; ++i) {
+    if (!armed[i].cancelled) expected.push_back(i);
+  }
+  std::vector<int> sorted = fired;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, expected);
+  for (size_t k = 1; k < fired.size(); ++k) {
+    EXPECT_LE(armed[fired[k - 1]].earliest, armed[fired[k]].latest)
+        << "timer " << fired[k - 1] << " fired before " << fired[k];
+  }
 }
 
 // An infinite delay or interval means never, for one-shot and repeating timers alike: it must not

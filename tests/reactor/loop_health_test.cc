@@ -18,8 +18,7 @@ TEST(LoopHealthTest, CountsWakeupsIterationTimesAndRequestsPerWakeup) {
   LoopHealthRecorder health(&stats);
   (*loop)->set_iteration_observer(&health);
 
-  // Three timer wakeups, each set by the one before so none can share a wakeup: one answers 5
-  // requests, one works for 2 ms, the last stops the loop.
+  // Three chained timers: one answers 5 requests, one works for 2 ms, the last stops the loop.
   (*loop)->RunAfter(absl::Milliseconds(1), [&] {
     stats.requests_processed += 5;
     (*loop)->RunAfter(absl::Milliseconds(1), [&] {
@@ -32,7 +31,9 @@ TEST(LoopHealthTest, CountsWakeupsIterationTimesAndRequestsPerWakeup) {
   ASSERT_TRUE((*loop)->Run().ok());
 
   EXPECT_EQ(stats.loop_wakeups.value(), (*loop)->iterations());
-  EXPECT_GE(stats.loop_wakeups.value(), 3u);
+  // How many wakeups three chained timers take depends on scheduling (CI under ASan on a busy
+  // machine saw 2, not the 3 expected), so the contract checked is one count per iteration.
+  EXPECT_GE(stats.loop_wakeups.value(), 2u);
   EXPECT_EQ(stats.loop_iteration_nanos.count(), stats.loop_wakeups.value());
   EXPECT_GE(stats.loop_iteration_nanos.sum(), 2'000'000u);
   EXPECT_GE(stats.loop_longest_iteration_nanos.Take(), 2'000'000u);
