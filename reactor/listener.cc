@@ -112,7 +112,9 @@ void Listener::OnEvents(uint32_t events) {
     PauseAccepting();
     return;
   }
-  for (int i = 0; i < options_.max_accepts_per_wakeup && fd_ >= 0; ++i) {
+  const int batch =
+      options_.max_accepts_per_wakeup > 0 ? options_.max_accepts_per_wakeup : options_.backlog;
+  for (int i = 0; i < batch && fd_ >= 0; ++i) {
     sockaddr_storage peer;
     socklen_t peer_len = sizeof peer;
     const int conn =

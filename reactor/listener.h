@@ -25,9 +25,12 @@ struct ListenerOptions {
   // three of them, as Redis's tcp-keepalive does): a peer that vanished without a FIN (power
   // loss, a dropped NAT entry) is found and its connection reaped. Zero or infinite: off.
   absl::Duration tcp_keepalive = absl::Seconds(300);
-  // accept4 calls per wakeup. Bounded so a connect storm cannot starve established connections;
-  // level triggering brings the listener back for the rest.
-  int max_accepts_per_wakeup = 64;
+  // accept4 calls per turn; 0: as many as the backlog can hold. A busy server's listener gets a
+  // turn only once per rotation of epoll's ready list (a wait hands out kMaxEventsPerWait events,
+  // the listener among thousands of readable connections), so a small fixed batch throttles a
+  // connect storm to a batch per rotation instead of protecting anyone. The backlog bounds one
+  // turn's work all the same.
+  int max_accepts_per_wakeup = 0;
   // How long accepting pauses when the process has no fd to spare even after the reserve trick.
   absl::Duration fd_exhaustion_backoff = absl::Milliseconds(100);
 };
