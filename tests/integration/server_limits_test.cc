@@ -104,6 +104,12 @@ void ExpectExitZero(RunningServer& server, absl::Duration within) {
       << "wait status " << *status << "; stderr: " << server.process->stderr_text();
 }
 
+// SIGTERM, then a clean exit within 5 s: how every test here ends its server.
+void StopAndExpectExitZero(RunningServer& server) {
+  server.process->Signal(SIGTERM);
+  ExpectExitZero(server, absl::Seconds(5));
+}
+
 // One protocol's request and how to read its reply, so a test runs for resp and http alike.
 struct ProtocolCase {
   const char* name;  // the --protocol value
@@ -194,8 +200,7 @@ TEST_P(ServerDefaultsTest, SilentAndSlowlorisClosedAtTheDeadlineWhileAProbeIsAns
   EXPECT_LT(slowest_probe, absl::Milliseconds(100));
   close(silent);
   close(slowloris);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
 }
 
 // --max_connections: the excess gets exactly the protocol's refusal and then a clean EOF, even
@@ -232,8 +237,7 @@ TEST_P(ServerDefaultsTest, ExcessConnectionsGetTheRefusalAndACleanEof) {
         << "redis-cli said: " << cli->stdout_text() << cli->stderr_text();
   }
   for (int fd : admitted) close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
 }
 
 // A connection that has pending output and whether the server closed it, seen without reading
@@ -283,8 +287,7 @@ TEST_P(ServerDefaultsTest, SendTimeoutClosesAClientThatNeverReads) {
   EXPECT_GE(took, absl::Milliseconds(950));
   EXPECT_LE(took, absl::Milliseconds(2500));
   close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
   EXPECT_NE(server.process->stdout_text().find("1 send)"), std::string::npos)
       << server.process->stdout_text();
 }
@@ -319,8 +322,7 @@ TEST_P(ServerDefaultsTest, SendTimeoutSparesASlowReaderThatKeepsReading) {
   EXPECT_EQ(received + rest.data.size(), owed);
   writer.join();
   close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
   EXPECT_NE(server.process->stdout_text().find("0 send)"), std::string::npos)
       << server.process->stdout_text();
 }
@@ -397,8 +399,7 @@ TEST(ServerLimitsTest, MemoryOfHugeRequestsReturnsOnceTheyAreAnswered) {
   EXPECT_LT(after - baseline, 1024) << "baseline " << baseline << " KiB, after " << after << " KiB";
   for (int fd : fds) close(fd);
   close(warmup);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
 }
 
 // Fault 2: a million pipelined PINGs in 4 KiB writes that never end on a request boundary, paced
@@ -437,8 +438,7 @@ TEST(ServerLimitsTest, PipelinedLoadOutlivesAShortRequestTimeout) {
   EXPECT_EQ(replies.data.size() / 7, kRequests)
       << "answered " << replies.data.size() / 7 << " in " << took << "; eof " << replies.eof;
   close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
   EXPECT_NE(server.process->stdout_text().find("0 timed out"), std::string::npos)
       << server.process->stdout_text();
 }
@@ -466,8 +466,7 @@ TEST(ServerLimitsTest, SlowlorisIsClosedAtTheRequestDeadline) {
   EXPECT_GE(took, absl::Seconds(2) - absl::Milliseconds(50));
   EXPECT_LE(took, absl::Milliseconds(2500));
   close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
 }
 
 // Fault 3: --drain_timeout=inf means wait, not "cut at once" (the deadline overflowed into the
@@ -595,8 +594,7 @@ TEST(ServerLimitsTest, LowFdLimitRefusesTheExcessInTheProtocolsWords) {
   EXPECT_EQ(pong + refused, kClients)
       << "other answers, e.g. '" << (other.empty() ? "" : other[0]) << "'";
   for (int fd : fds) close(fd);
-  server.process->Signal(SIGTERM);
-  ExpectExitZero(server, absl::Seconds(5));
+  StopAndExpectExitZero(server);
 }
 
 }  // namespace
