@@ -148,6 +148,16 @@ std::optional<std::string> Subprocess::ReadStdoutLine(absl::Duration timeout) {
   }
 }
 
+bool Subprocess::WaitForStderr(std::string_view text, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (stderr_.find(text) == std::string::npos) {
+    const absl::Time now = absl::Now();
+    if (now >= deadline || stderr_fd_ < 0) return false;
+    Pump(static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(deadline - now) + 1, 100)));
+  }
+  return true;
+}
+
 bool Subprocess::Signal(int sig) { return !exit_status_.has_value() && kill(pid_, sig) == 0; }
 
 std::optional<int> Subprocess::Wait(absl::Duration timeout) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -35,6 +36,8 @@ class Subprocess {
   // The next complete line of stdout (without '\n'), or nullopt at EOF or the deadline.
   std::optional<std::string> ReadStdoutLine(absl::Duration timeout);
   bool Signal(int sig);
+  // Waits until the child's stderr contains `text`; false at the deadline or once stderr closed.
+  bool WaitForStderr(std::string_view text, absl::Duration timeout);
   // Waits for exit, collecting output meanwhile. The raw wait status, or nullopt at the deadline.
   std::optional<int> Wait(absl::Duration timeout);
 
