@@ -35,8 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   server::HttpFactory factory(options, FixedNow);
 
   // The largest response: a GET's, or an error's.
-  reactor::Buffer largest;
-  factory.AppendOk(largest, /*head=*/false, /*keep_alive=*/false, /*version_minor=*/0);
+  reactor::OutputQueue largest;
+  reactor::Output largest_output(largest, reactor::kDefaultOutputBudgetBytes);
+  factory.AppendOk(largest_output, /*head=*/false, /*keep_alive=*/false, /*version_minor=*/0);
   const size_t max_reply = largest.size() + 1024;
 
   // Every response starts with "HTTP/1.1 " and no body holds that text; one with a status other

@@ -3,8 +3,8 @@
 // when short), calling the session again while it is paused for output, as a connection does.
 //  - Every delivery gets the same output and ends the same way (closed, or the same bytes left).
 //  - No call consumes more than it was shown.
-//  - A call's output stays under kOutputBudgetBytes plus one reply; a paused call produced at
-//    least the budget.
+//  - A call's output stays under the budget (kDefaultOutputBudgetBytes) plus one reply; a paused
+//    call produced at least the budget.
 //  - A protocol-specific check of each call's output (`check_call`), e.g. that an error reply
 //    ends the output and closes the connection, so nothing behind a bad request is parsed.
 // A failure aborts, which libFuzzer reports.
@@ -58,17 +58,18 @@ SessionRun DeliverToSession(reactor::Protocol& session, std::string_view stream,
     fed = end;
     bool paused = true;
     while (paused) {  // a paused session is called again, with no new bytes, once output is sent
-      reactor::Buffer output;
+      reactor::OutputQueue queue;
+      reactor::Output output(queue, reactor::kDefaultOutputBudgetBytes);
       const reactor::ProtocolResult result = session.OnInput(input, output);
-      const std::string_view out = output.view();
+      const std::string out = queue.ToString();
       if (result.consumed > input.size()) {
         SessionFailure(how, "consumed " + std::to_string(result.consumed) + " of " +
                                 std::to_string(input.size()));
       }
-      if (out.size() >= reactor::kOutputBudgetBytes + max_reply) {
+      if (out.size() >= reactor::kDefaultOutputBudgetBytes + max_reply) {
         SessionFailure(how, "one call wrote " + std::to_string(out.size()) + " bytes");
       }
-      if (result.paused_for_output && out.size() < reactor::kOutputBudgetBytes) {
+      if (result.paused_for_output && out.size() < reactor::kDefaultOutputBudgetBytes) {
         SessionFailure(how, "paused with only " + std::to_string(out.size()) + " bytes of output");
       }
       if (const std::string wrong = check_call(out, result); !wrong.empty()) {

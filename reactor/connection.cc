@@ -26,10 +26,15 @@ CloseReason ErrorReason(int err) {
 // them holding its memory for good.
 constexpr size_t kScratchRetainBytes = 2 << 20;
 
-void ClearScratch(Buffer& scratch) {
+template <typename Scratch>  // Buffer or OutputQueue
+void ClearScratch(Scratch& scratch) {
   scratch.Clear();
   if (scratch.capacity() > kScratchRetainBytes) scratch.ReleaseIfEmpty();
 }
+
+// Pieces gathered into one sendmsg: a header and a body per pipelined response, so 64 covers a
+// socket buffer's worth of them; what is left goes in the next call.
+constexpr size_t kMaxIovecs = 64;
 
 // Starts `node`'s clock at `now` if `wanted` and it is not running; stops it if not `wanted`.
 void KeepDeadline(DeadlineList<Connection>& list, DeadlineList<Connection>::Node* node, bool wanted,
@@ -79,7 +84,7 @@ absl::Status Connection::StartRefusal(std::string_view message) {
   absl::Status status = Start();
   if (!status.ok()) return status;
   StopReading(CloseReason::kProtocol);
-  output_.Append(message);
+  output_.bytes().Append(message);
   HandleWritable();
   return status;
 }
@@ -170,8 +175,9 @@ void Connection::ProcessInput(Buffer& input) {
   // Replies go straight to the socket unless earlier ones are still queued here, in which case
   // they must queue behind them to keep their order.
   const bool direct = output_.empty();
-  Buffer& output = direct ? context_->scratch_output : output_;
-  const ProtocolResult result = session_->OnInput(input.view(), output);
+  OutputQueue& output = direct ? context_->scratch_output : output_;
+  Output session_output(output, context_->options.output_budget_bytes);
+  const ProtocolResult result = session_->OnInput(input.view(), session_output);
   input.Consume(result.consumed);
   if (&input == &context_->scratch_input) {
     if (!input.empty()) input_.Append(input.view());  // keep the unhandled tail for next time
@@ -200,20 +206,33 @@ void Connection::ProcessInput(Buffer& input) {
 
   if (direct) {
     const bool open = SendFrom(output);
-    if (open && !output.empty()) output_.Append(output.view());
+    if (open && !output.empty()) output_.TakeFrom(output);
     ClearScratch(output);
     if (!open) return;
   }
   Settle();
 }
 
-bool Connection::SendFrom(Buffer& buffer) {
-  while (!buffer.empty()) {
-    const ssize_t n = send(fd_, buffer.data(), buffer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+bool Connection::SendFrom(OutputQueue& queue) {
+  while (!queue.empty()) {
+    ssize_t n;
+    size_t attempted;
+    if (queue.contiguous()) {
+      attempted = queue.size();
+      n = send(fd_, queue.bytes().data(), attempted, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } else {
+      // sendmsg is writev with flags: MSG_NOSIGNAL, so a closed peer is an EPIPE, not a SIGPIPE.
+      iovec iov[kMaxIovecs];
+      msghdr message{};
+      message.msg_iov = iov;
+      message.msg_iovlen = queue.Gather(iov, kMaxIovecs);
+      attempted = 0;
+      for (size_t i = 0; i < message.msg_iovlen; ++i) attempted += iov[i].iov_len;
+      n = sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     if (n > 0) {
       const size_t sent = static_cast<size_t>(n);
-      const bool short_write = sent < buffer.size();
-      buffer.Consume(sent);
+      queue.Consume(sent);
       context_->stats->bytes_out += sent;
       last_activity_nanos_ = context_->loop->now_nanos();
       if (context_->deadlines != nullptr) {
@@ -222,7 +241,7 @@ bool Connection::SendFrom(Buffer& buffer) {
         context_->deadlines->send.Cancel(&send_deadline_);
       }
       // A short write means the socket buffer is full: one more send would only say EAGAIN.
-      if (short_write) return true;
+      if (sent < attempted) return true;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -246,7 +265,7 @@ void Connection::HandleWritable() {
 size_t Connection::resume_bytes() const {
   // Below the session's budget too: resuming a session whose output still fills its budget
   // would only make it parse a request, find no room and stop again.
-  return std::min(context_->options.low_water_bytes, kOutputBudgetBytes - 1);
+  return std::min(context_->options.low_water_bytes, context_->options.output_budget_bytes - 1);
 }
 
 void Connection::StopReading(CloseReason reason) {

@@ -11,6 +11,7 @@
 #include "reactor/buffer.h"
 #include "reactor/deadline_list.h"
 #include "reactor/event_loop.h"
+#include "reactor/output_queue.h"
 #include "reactor/protocol.h"
 #include "reactor/server_stats.h"
 
@@ -25,6 +26,9 @@ struct ConnectionOptions {
   // a client that sends without reading cannot grow the server's memory without bound.
   size_t high_water_bytes = 4 * 1024 * 1024;
   size_t low_water_bytes = 1024 * 1024;
+  // Output a session may owe before it stops answering requests until the output has been
+  // delivered (see reactor::Output::full).
+  size_t output_budget_bytes = kDefaultOutputBudgetBytes;
   // A graceful close with unread input waits this long for the peer to close its side (see
   // Connection::CloseGracefully); then the connection is cut.
   absl::Duration linger_timeout = absl::Seconds(5);
@@ -65,7 +69,7 @@ struct ConnectionContext {
   // Null: no timeouts (a connection driven on its own, as in tests).
   ConnectionDeadlines* deadlines = nullptr;
   Buffer scratch_input;
-  Buffer scratch_output;
+  OutputQueue scratch_output;
 };
 
 enum class CloseReason {
@@ -119,7 +123,8 @@ class ConnectionObserver {
 // only the tail of an incomplete request is kept in this connection's own input.
 // Writes: replies are sent as soon as the session produces them, before the loop sleeps again;
 // only what the socket does not take is kept, and EPOLLOUT is armed only while it waits. So an
-// ordinary request costs a recv and a send and no epoll_ctl.
+// ordinary request costs a recv and a send and no epoll_ctl. Output with shared blocks in it (a
+// large HTTP body) goes out with one sendmsg of the pieces instead of the send.
 // A session that pauses for output (see ProtocolResult) stops the reading until its output has
 // been delivered, so pipelined requests for large replies never pile up unbounded output.
 // End of input (recv returns 0): whatever is owed is still delivered, then the socket closes.
@@ -173,7 +178,7 @@ class Connection : public EventHandler {
   // Hands buffered input to the session and sends what it replies.
   void ProcessInput(Buffer& input);
   // Sends from `buffer` until it is empty or the socket is full. False if the connection closed.
-  bool SendFrom(Buffer& buffer);
+  bool SendFrom(OutputQueue& queue);
   void HandleWritable();
   // Ends reading: what is owed is delivered, then the connection closes for `reason`.
   void StopReading(CloseReason reason);
@@ -197,8 +202,8 @@ class Connection : public EventHandler {
   std::unique_ptr<Protocol> session_;
   ConnectionObserver* const observer_;
   ConnectionState state_ = ConnectionState::kReading;
-  Buffer input_;   // only an incomplete request waiting for the rest
-  Buffer output_;  // only what the socket would not take yet
+  Buffer input_;        // only an incomplete request waiting for the rest
+  OutputQueue output_;  // only what the socket would not take yet
   // kFlushing: why the connection closes once its output is delivered (kPeerClosed: the peer
   // finished; a plain close. Otherwise we end it: a graceful close).
   CloseReason finish_reason_ = CloseReason::kProtocol;

@@ -3,8 +3,8 @@
 
 namespace server {
 
-reactor::ProtocolResult EchoSession::OnInput(std::string_view input, reactor::Buffer& output) {
-  // Never needs to pause for reactor::kOutputBudgetBytes: all input is consumed, so one call's
+reactor::ProtocolResult EchoSession::OnInput(std::string_view input, reactor::Output& output) {
+  // Never needs to pause for the output budget: all input is consumed, so one call's
   // output is at most what one read brought in, and the connection's high-water mark stops the
   // reads.
   output.Append(input);

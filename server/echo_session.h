@@ -14,7 +14,7 @@ namespace server {
 // Returns its input as output and consumes all of it.
 class EchoSession : public reactor::Protocol {
  public:
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override;
 };
 
 // Makes EchoSessions. A refused connection is closed without a word: echo has no way to say no.

@@ -50,7 +50,10 @@ std::string_view HttpDateCache::Get() {
 
 HttpFactory::HttpFactory(const HttpOptions& options, std::function<time_t()> now,
                          reactor::ServerStats* stats)
-    : options_(options), stats_(stats != nullptr ? stats : &own_stats_), date_(std::move(now)) {
+    : options_(options),
+      stats_(stats != nullptr ? stats : &own_stats_),
+      date_(std::move(now)),
+      body_(std::make_shared<const std::string>(options_.body)) {
   ok_prefix_ = absl::StrCat("HTTP/1.1 200 OK\r\nServer: ", options_.server_name,
                             "\r\nContent-Type: ", options_.content_type,
                             "\r\nContent-Length: ", options_.body.size(), "\r\nDate: ");
@@ -67,17 +70,13 @@ void HttpFactory::AppendDate(reactor::Buffer& output) {
   output.Append("\r\n", 2);
 }
 
-void HttpFactory::AppendOk(reactor::Buffer& output, bool head, bool keep_alive, int version_minor) {
-  output.Append(ok_prefix_);
-  AppendDate(output);
-  output.Append(ConnectionLine(keep_alive, version_minor));
-  output.Append("\r\n", 2);
-  // The body is copied into every response. For the small bodies served here (14 bytes by
-  // default) that costs a few nanoseconds and keeps the output one contiguous buffer, written by
-  // one send(). A large body (--http_body_bytes) costs a copy per response instead, at most about
-  // kOutputBudgetBytes plus one body per connection thanks to the output budget. Sending one
-  // shared copy with writev is a later optimisation.
-  if (!head) output.Append(options_.body);
+void HttpFactory::AppendOk(reactor::Output& output, bool head, bool keep_alive, int version_minor) {
+  reactor::Buffer& bytes = output.bytes();
+  bytes.Append(ok_prefix_);
+  AppendDate(bytes);
+  bytes.Append(ConnectionLine(keep_alive, version_minor));
+  bytes.Append("\r\n", 2);
+  if (!head) output.AppendBlock(body_);
 }
 
 void HttpFactory::AppendError(reactor::Buffer& output, int status) {
@@ -112,21 +111,20 @@ HttpSession::HttpSession(HttpFactory* factory)
         return options;
       }()) {}
 
-reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Buffer& output) {
+reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Output& output) {
   size_t offset = 0;
   while (offset < input.size()) {
+    if (output.full()) {
+      // Enough is owed already (pipelined GETs of a large body): the rest waits, unparsed, until
+      // the connection has delivered the output.
+      return reactor::ProtocolResult{.consumed = offset, .paused_for_output = true};
+    }
     const protocol::HttpRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
       factory_->CountProtocolError();
-      factory_->AppendError(output, request.error_status);
+      factory_->AppendError(output.bytes(), request.error_status);
       return reactor::ProtocolResult{input.size(), true};
-    }
-    if (output.size() >= reactor::kOutputBudgetBytes) {
-      // Enough is owed already (pipelined GETs of a large body): this request waits, unconsumed,
-      // until the connection has delivered the output. It is parsed again then.
-      return reactor::ProtocolResult{
-          .consumed = offset, .close_after_output = false, .paused_for_output = true};
     }
     offset += request.consumed;
     factory_->CountRequest();
@@ -136,7 +134,7 @@ reactor::ProtocolResult HttpSession::OnInput(std::string_view input, reactor::Bu
       factory_->AppendOk(output, request.method == HttpMethod::kHead, keep_alive,
                          request.version_minor);
     } else {
-      factory_->AppendMethodNotAllowed(output, keep_alive, request.version_minor);
+      factory_->AppendMethodNotAllowed(output.bytes(), keep_alive, request.version_minor);
     }
     if (!keep_alive) return reactor::ProtocolResult{input.size(), true};
   }

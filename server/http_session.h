@@ -52,13 +52,13 @@ class HttpFactory;
 
 // One HTTP connection: requests are answered in order; the connection closes after a response
 // that says `Connection: close` (the client asked for it, HTTP/1.0 without keep-alive, an error,
-// or the server is draining). Once the output holds reactor::kOutputBudgetBytes, the next request
+// or the server is draining). Once the output is full (reactor::Output::full), the next request
 // waits (ProtocolResult::paused_for_output).
 class HttpSession : public reactor::Protocol {
  public:
   explicit HttpSession(HttpFactory* factory);
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override;
   void OnDrain() override { draining_ = true; }
 
  private:
@@ -85,8 +85,9 @@ class HttpFactory : public reactor::ProtocolFactory {
   void CountRequest() { ++stats_->requests_processed; }
   void CountProtocolError() { ++stats_->protocol_errors; }
 
-  // Appends the whole 200 response (`head`: without the body).
-  void AppendOk(reactor::Buffer& output, bool head, bool keep_alive, int version_minor);
+  // Appends the whole 200 response (`head`: without the body). The body is shared, not copied,
+  // once it is large enough to be worth an iovec (reactor::OutputQueue::kShareFromBytes).
+  void AppendOk(reactor::Output& output, bool head, bool keep_alive, int version_minor);
   // Appends an error response with a short text body and Connection: close.
   void AppendError(reactor::Buffer& output, int status);
   // Appends 405 for methods that are parsed but not served.
@@ -102,6 +103,8 @@ class HttpFactory : public reactor::ProtocolFactory {
   // "HTTP/1.1 200 OK\r\nServer: ...\r\nContent-Type: ...\r\nContent-Length: N\r\nDate: ",
   // built once: a response is this, the date, a Connection line if needed, and the body.
   std::string ok_prefix_;
+  // options_.body, held once for every response that sends it.
+  const reactor::OutputQueue::Block body_;
 };
 
 }  // namespace server

@@ -24,9 +24,11 @@ void AppendResponse(reactor::Buffer& output, int status, std::string_view conten
 
 }  // namespace
 
-reactor::ProtocolResult MetricsSession::OnInput(std::string_view input, reactor::Buffer& output) {
+reactor::ProtocolResult MetricsSession::OnInput(std::string_view input, reactor::Output& out) {
+  reactor::Buffer& output = out.bytes();
   size_t offset = 0;
   while (offset < input.size()) {
+    if (out.full()) return reactor::ProtocolResult{.consumed = offset, .paused_for_output = true};
     const protocol::HttpRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
@@ -35,10 +37,6 @@ reactor::ProtocolResult MetricsSession::OnInput(std::string_view input, reactor:
                      absl::StrCat(std::string(protocol::HttpReasonPhrase(status)), "\n"), false,
                      false);
       return reactor::ProtocolResult{input.size(), true};
-    }
-    if (output.size() >= reactor::kOutputBudgetBytes) {
-      return reactor::ProtocolResult{
-          .consumed = offset, .close_after_output = false, .paused_for_output = true};
     }
     offset += request.consumed;
     const bool head = request.method == HttpMethod::kHead;

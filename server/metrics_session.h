@@ -23,7 +23,7 @@ class MetricsSession : public reactor::Protocol {
  public:
   explicit MetricsSession(MetricsFactory* factory) : factory_(factory) {}
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override;
 
  private:
   MetricsFactory* const factory_;

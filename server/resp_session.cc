@@ -42,21 +42,21 @@ RespSession::RespSession(RespFactory* factory)
         return options;
       }()) {}
 
-reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Buffer& output) {
+reactor::ProtocolResult RespSession::OnInput(std::string_view input, reactor::Output& out) {
+  reactor::Buffer& output = out.bytes();
   size_t offset = 0;
   while (offset < input.size()) {
+    if (out.full()) {
+      // Enough is owed already (pipelined INFOs or large ECHOs): the rest waits, unparsed, until
+      // the connection has delivered the output.
+      return reactor::ProtocolResult{.consumed = offset, .paused_for_output = true};
+    }
     const protocol::RespRequestParser::Result request = parser_.Parse(input.substr(offset));
     if (request.status == ParseStatus::kIncomplete) break;
     if (request.status == ParseStatus::kError) {
       factory_->CountProtocolError();
       AppendError(output, absl::StrCat("ERR Protocol error: ", std::string(request.error)));
       return reactor::ProtocolResult{input.size(), true};
-    }
-    if (output.size() >= reactor::kOutputBudgetBytes) {
-      // Enough is owed already (pipelined INFOs or large ECHOs): this request waits, unconsumed,
-      // until the connection has delivered the output. It is parsed again then.
-      return reactor::ProtocolResult{
-          .consumed = offset, .close_after_output = false, .paused_for_output = true};
     }
     offset += request.consumed;
     if (request.argv.empty()) continue;  // a blank line, *0 or *-1: Redis skips them

@@ -43,13 +43,13 @@ struct RespOptions {
 class RespFactory;
 
 // One RESP connection. Replies are appended straight into the output buffer: PING, ECHO and GET
-// allocate nothing per request once the parser's vectors are warm. Once the output holds
-// reactor::kOutputBudgetBytes, the next request waits (ProtocolResult::paused_for_output).
+// allocate nothing per request once the parser's vectors are warm. Once the output is full
+// (reactor::Output::full), the next request waits (ProtocolResult::paused_for_output).
 class RespSession : public reactor::Protocol {
  public:
   explicit RespSession(RespFactory* factory);
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override;
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override;
   size_t memory_bytes() const override { return parser_.memory_bytes(); }
 
  private:

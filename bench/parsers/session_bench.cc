@@ -19,9 +19,10 @@ void AnswerPipelined(benchmark::State& state, reactor::ProtocolFactory& factory,
   const std::unique_ptr<reactor::Protocol> session = factory.NewSession();
   std::string input;
   for (int64_t i = 0; i < state.range(0); ++i) input += request;
-  reactor::Buffer output;
+  reactor::OutputQueue queue;
+  reactor::Output output(queue, reactor::kDefaultOutputBudgetBytes);
   for (auto _ : state) {
-    output.Clear();
+    queue.Clear();
     const reactor::ProtocolResult result = session->OnInput(input, output);
     benchmark::DoNotOptimize(result);
   }

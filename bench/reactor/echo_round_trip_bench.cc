@@ -23,7 +23,7 @@ namespace {
 
 class EchoSession : public reactor::Protocol {
  public:
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override {
     output.Append(input);
     return {input.size(), false};
   }

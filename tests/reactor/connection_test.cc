@@ -35,7 +35,7 @@ using reactor_testing::ReadToEof;
 using reactor_testing::WriteAll;
 using reactor_testing::WriteUntilPaused;
 
-enum class Kind { kRawEcho, kLineEcho, kAmplifier };
+enum class Kind { kRawEcho, kLineEcho, kAmplifier, kSharedAmplifier };
 
 class ConnectionTest : public ::testing::Test, public ConnectionObserver {
  protected:
@@ -67,8 +67,9 @@ class ConnectionTest : public ::testing::Test, public ConnectionObserver {
       std::unique_ptr<Protocol> session;
       if (kind == Kind::kRawEcho) {
         session = std::make_unique<reactor_testing::RawEchoSession>();
-      } else if (kind == Kind::kAmplifier) {
-        session = std::make_unique<reactor_testing::AmplifierSession>();
+      } else if (kind == Kind::kAmplifier || kind == Kind::kSharedAmplifier) {
+        session =
+            std::make_unique<reactor_testing::AmplifierSession>(kind == Kind::kSharedAmplifier);
       } else {
         session = std::make_unique<reactor_testing::LineEchoSession>(&drains_);
       }
@@ -479,7 +480,7 @@ TEST_F(ConnectionTest, PipelinedRequestsForLargeRepliesPauseTheSessionNotTheMemo
   ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->pending_output_bytes() > 0; }));
   absl::SleepFor(absl::Milliseconds(200));
   const size_t held = runner_.Call([this] { return connection_->buffer_capacity(); });
-  EXPECT_LE(held, 2 * (kOutputBudgetBytes + AmplifierSession::kReplyBytes))
+  EXPECT_LE(held, 2 * (options.output_budget_bytes + AmplifierSession::kReplyBytes))
       << "output was not bounded by the session's budget";
   EXPECT_LT(IterationsDuring(absl::Milliseconds(200)), 50u) << "spinning while paused";
 
@@ -496,6 +497,31 @@ TEST_F(ConnectionTest, PipelinedRequestsForLargeRepliesPauseTheSessionNotTheMemo
   ASSERT_TRUE(WriteAll(client_, "z", absl::Seconds(5)));
   EXPECT_EQ(ReadExactly(client_, AmplifierSession::kReplyBytes, absl::Seconds(10)).data,
             std::string(AmplifierSession::kReplyBytes, 'z'));
+}
+
+// The same requests answered with shared blocks, as a large HTTP body is: the replies leave by
+// sendmsg in whatever pieces the small socket buffers take, byte-exact and in order, and what the
+// connection holds meanwhile is the one-byte headers, not copies of the blocks.
+TEST_F(ConnectionTest, SharedBlocksLeaveInOrderThroughShortWritesWithoutACopy) {
+  using reactor_testing::AmplifierSession;
+  Start(Kind::kSharedAmplifier, SmallWaterMarks(), 64 * 1024, 64 * 1024);
+  std::string requests;
+  for (int i = 0; i < 64; ++i) requests.push_back(static_cast<char>('a' + i % 26));
+  ASSERT_TRUE(WriteAll(client_, requests, absl::Seconds(5)));
+
+  ASSERT_TRUE(runner_.WaitUntil([this] { return connection_->pending_output_bytes() > 0; }));
+  const size_t held = runner_.Call([this] { return connection_->buffer_capacity(); });
+  EXPECT_LT(held, 64 * 1024u) << "the shared blocks were copied";
+
+  const size_t total = requests.size() * AmplifierSession::kReplyBytes;
+  const auto replies = ReadExactly(client_, total, absl::Seconds(30));
+  ASSERT_EQ(replies.data.size(), total);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const std::string_view reply(replies.data.data() + i * AmplifierSession::kReplyBytes,
+                                 AmplifierSession::kReplyBytes);
+    ASSERT_EQ(reply, AmplifierSession::SharedReply(requests[i])) << "reply " << i;
+  }
+  EXPECT_EQ(runner_.Call([this] { return stats_.bytes_out.value(); }), total);
 }
 
 // A peer that half-closes right after pipelining still gets every reply, paused or not.

@@ -3,6 +3,7 @@
 #ifndef TESTS_REACTOR_TEST_PROTOCOLS_H_
 #define TESTS_REACTOR_TEST_PROTOCOLS_H_
 
+#include <array>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -18,7 +19,7 @@ class RawEchoSession : public reactor::Protocol {
  public:
   explicit RawEchoSession(int* drains = nullptr) : drains_(drains) {}
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override {
     output.Append(input);
     return {input.size(), false};
   }
@@ -37,7 +38,7 @@ class LineEchoSession : public reactor::Protocol {
  public:
   explicit LineEchoSession(int* drains = nullptr) : drains_(drains) {}
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override {
     size_t consumed = 0;
     while (true) {
       const size_t newline = input.find('\n', consumed);
@@ -62,22 +63,44 @@ class LineEchoSession : public reactor::Protocol {
 
 // Answers every input byte with kReplyBytes copies of it: a one-byte request for a large reply,
 // as a pipelined HTTP GET of a big body is. Pauses at the output budget, as sessions must.
+// `shared`: each reply is SharedReply(byte) instead: the byte, copied, and a shared block of
+// kReplyBytes - 1 counting digits, as an HTTP response is a copied header and a shared body.
 class AmplifierSession : public reactor::Protocol {
  public:
   static constexpr size_t kReplyBytes = 256 * 1024;
 
-  reactor::ProtocolResult OnInput(std::string_view input, reactor::Buffer& output) override {
+  explicit AmplifierSession(bool shared = false) : shared_(shared) {}
+
+  static std::string SharedReply(char c) { return c + SharedBlock(); }
+
+  reactor::ProtocolResult OnInput(std::string_view input, reactor::Output& output) override {
     size_t consumed = 0;
     for (const char c : input) {
-      if (output.size() >= reactor::kOutputBudgetBytes) {
-        return {.consumed = consumed, .paused_for_output = true};
+      if (output.full()) return {.consumed = consumed, .paused_for_output = true};
+      if (shared_) {
+        output.Append(std::string_view(&c, 1));
+        reactor::OutputQueue::Block& block = blocks_[static_cast<unsigned char>(c)];
+        if (block == nullptr) block = std::make_shared<const std::string>(SharedBlock());
+        output.AppendBlock(block);
+      } else {
+        std::memset(output.bytes().PrepareWrite(kReplyBytes), c, kReplyBytes);
+        output.bytes().Commit(kReplyBytes);
       }
-      std::memset(output.PrepareWrite(kReplyBytes), c, kReplyBytes);
-      output.Commit(kReplyBytes);
       ++consumed;
     }
     return {.consumed = consumed};
   }
+
+ private:
+  // Not uniform, so a piece sent twice or skipped shows.
+  static std::string SharedBlock() {
+    std::string block(kReplyBytes - 1, '0');
+    for (size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>('0' + i % 10);
+    return block;
+  }
+
+  const bool shared_;
+  std::array<reactor::OutputQueue::Block, 256> blocks_;
 };
 
 class TestProtocolFactory : public reactor::ProtocolFactory {

@@ -163,6 +163,27 @@ TEST(HttpOptionsTest, BodyOfNBytes) {
   EXPECT_EQ(out.substr(out.size() - 1000), std::string(1000, 'x'));
 }
 
+// --http_body_bytes: 64 pipelined GETs of a 1 MiB body owe 64 MiB, but the output holds their
+// headers only: the body is one shared block, sent from where it is.
+TEST(HttpOptionsTest, ALargeBodyIsSharedNotCopiedIntoEveryResponse) {
+  HttpOptions options;
+  options.body = std::string(1 << 20, 'x');
+  HttpFactory factory(options, [] { return kFixedTime; });
+  SessionDriver d(factory.NewSession(), /*output_budget=*/SIZE_MAX);
+  std::string requests;
+  for (int i = 0; i < 64; ++i) requests += "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  const std::string out = d.Feed(requests);
+  const std::string reply =
+      "HTTP/1.1 200 OK\r\nServer: reactor\r\nContent-Type: text/plain\r\n"
+      "Content-Length: 1048576\r\nDate: " +
+      std::string(kDate) + "\r\n\r\n" + options.body;
+  ASSERT_EQ(out.size(), 64 * reply.size());
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_EQ(out.compare(i * reply.size(), reply.size(), reply), 0) << "response " << i;
+  }
+  EXPECT_LT(d.last_output_memory(), 64 * 1024) << "the body was copied into the responses";
+}
+
 // 64 KiB of pipelined requests, most of them GETs of a 1 MiB body (the rest HEADs and DELETEs,
 // so that order shows): every call stops once its output reaches the budget, between requests,
 // and the next call goes on where it stopped until each request has been answered once.

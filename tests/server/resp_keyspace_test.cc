@@ -25,12 +25,13 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 
-// Runs `input` through `session` `rounds` times into a reused buffer; returns the allocations.
+// Runs `input` through `session` `rounds` times into a reused queue; returns the allocations.
 uint64_t AllocationsFor(reactor::Protocol& session, const std::string& input, int rounds,
-                        reactor::Buffer& output) {
+                        reactor::OutputQueue& queue) {
   const uint64_t before = AllocationCount();
+  reactor::Output output(queue, reactor::kDefaultOutputBudgetBytes);
   for (int i = 0; i < rounds; ++i) {
-    output.Clear();
+    queue.Clear();
     const reactor::ProtocolResult result = session.OnInput(input, output);
     if (result.consumed != input.size()) return UINT64_MAX;
   }
@@ -40,19 +41,20 @@ uint64_t AllocationsFor(reactor::Protocol& session, const std::string& input, in
 TEST(RespKeyspaceTest, GetAndIncrAllocateNothing) {
   RespFactory factory(RespOptions{}, nullptr);
   std::unique_ptr<reactor::Protocol> session = factory.NewSession();
-  reactor::Buffer output;
+  reactor::OutputQueue output;
   // A key longer than std::string's inline capacity: the lookup must still not copy it.
   const std::string key = "key:000000123456789";
-  session->OnInput("*3\r\n$3\r\nSET\r\n$19\r\n" + key + "\r\n$5\r\nvalue\r\n", output);
+  SessionDriver(factory.NewSession())
+      .Feed("*3\r\n$3\r\nSET\r\n$19\r\n" + key + "\r\n$5\r\nvalue\r\n");
   const std::string gets = Repeat("*2\r\n$3\r\nGET\r\n$19\r\n" + key + "\r\n", 16);
   AllocationsFor(*session, gets, 4, output);  // warm: parser vectors, output buffer
   EXPECT_EQ(AllocationsFor(*session, gets, 1000, output), 0u);
-  EXPECT_EQ(output.view(), Repeat("$5\r\nvalue\r\n", 16));
+  EXPECT_EQ(output.ToString(), Repeat("$5\r\nvalue\r\n", 16));
 
   const std::string incrs = Repeat("*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n", 16);
   AllocationsFor(*session, incrs, 4, output);
   EXPECT_EQ(AllocationsFor(*session, incrs, 1000, output), 0u);
-  EXPECT_EQ(output.view().substr(0, 6), ":16049");  // 4 * 16 warm + 999 * 16 + 1
+  EXPECT_EQ(output.ToString().substr(0, 6), ":16049");  // 4 * 16 warm + 999 * 16 + 1
 }
 
 TEST(RespKeyspaceTest, MaxmemoryRefusesWritesWithRedisOomError) {
@@ -138,7 +140,8 @@ TEST(RespKeyspaceTest, SharedDatasetKeepsCommandsAtomicAcrossThreads) {
       std::unique_ptr<reactor::Protocol> session = factories[t]->NewSession();
       const std::string batch = Repeat("INCR n\r\nRPUSH l x\r\n", 100);
       for (int i = 0; i < kIncrs / 100; ++i) {
-        reactor::Buffer output;
+        reactor::OutputQueue queue;
+        reactor::Output output(queue, reactor::kDefaultOutputBudgetBytes);
         session->OnInput(batch, output);
       }
     });

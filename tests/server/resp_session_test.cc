@@ -278,6 +278,24 @@ TEST(RespOutputBudgetTest, PipelinedInfo) {
   EXPECT_GE(testing::CheckOutputBudget(pieces, exchanges, 96 * 1024).pauses, 3u);
 }
 
+// A session whose output is full parses nothing more: a request of 5,000 arguments waiting behind
+// it costs no parser memory until its turn (a parse then would be thrown away and done again).
+TEST(RespOutputBudgetTest, WhatWaitsBehindAFullOutputIsNotParsed) {
+  RespFactory factory(RespOptions{}, nullptr);
+  SessionDriver d(factory.NewSession(), /*output_budget=*/1024);
+  const std::string payload(2000, 'a');
+  std::string large = "*5000\r\n";
+  for (int i = 0; i < 5000; ++i) large += "$1\r\nx\r\n";
+  EXPECT_EQ(d.Feed("*2\r\n$4\r\nECHO\r\n" + Bulk(payload) + large), Bulk(payload));
+  ASSERT_TRUE(d.paused());
+  EXPECT_EQ(d.pending(), large.size());
+  EXPECT_LT(d.session().memory_bytes(), 5000 * sizeof(std::string_view))
+      << "the waiting request was parsed";
+  EXPECT_EQ(d.Resume().rfind("-ERR unknown command 'x'", 0), 0u);
+  EXPECT_FALSE(d.paused());
+  EXPECT_EQ(d.pending(), 0u);
+}
+
 TEST(RespFactoryTest, RejectionMessage) {
   RespFactory factory(RespOptions{}, nullptr);
   EXPECT_EQ(factory.RejectionMessage(), "-ERR max number of clients reached\r\n");

@@ -7,28 +7,31 @@
 #include <string>
 #include <string_view>
 
-#include "reactor/buffer.h"
+#include "reactor/output_queue.h"
 #include "reactor/protocol.h"
 
 namespace server::testing {
 
 class SessionDriver {
  public:
-  explicit SessionDriver(std::unique_ptr<reactor::Protocol> session)
-      : session_(std::move(session)) {}
+  explicit SessionDriver(std::unique_ptr<reactor::Protocol> session,
+                         size_t output_budget = reactor::kDefaultOutputBudgetBytes)
+      : session_(std::move(session)), output_budget_(output_budget) {}
 
-  // Delivers `bytes` and returns the output they produced, into an output buffer that starts
+  // Delivers `bytes` and returns the output they produced, into an output queue that starts
   // empty. Ignored once the session asked to close, as the connection reads no more then.
   std::string Feed(std::string_view bytes) {
     if (closed_) return "";
     input_.append(bytes);
-    reactor::Buffer output;
+    reactor::OutputQueue queue;
+    reactor::Output output(queue, output_budget_);
     const reactor::ProtocolResult result = session_->OnInput(input_, output);
     input_.erase(0, result.consumed);
     last_consumed_ = result.consumed;
     closed_ = result.close_after_output;
     paused_ = result.paused_for_output;
-    return std::string(output.view());
+    last_output_memory_ = queue.capacity();
+    return queue.ToString();
   }
 
   // Calls a paused session again with no new bytes, as the connection does once the output has
@@ -50,11 +53,16 @@ class SessionDriver {
   bool paused() const { return paused_; }
   size_t last_consumed() const { return last_consumed_; }
   size_t pending() const { return input_.size(); }
+  size_t output_budget() const { return output_budget_; }
+  // Bytes of memory the last call's output queue held (shared blocks are not counted).
+  size_t last_output_memory() const { return last_output_memory_; }
   reactor::Protocol& session() { return *session_; }
 
  private:
   std::unique_ptr<reactor::Protocol> session_;
+  const size_t output_budget_;
   std::string input_;
+  size_t last_output_memory_ = 0;
   size_t last_consumed_ = 0;
   bool closed_ = false;
   bool paused_ = false;
