@@ -552,7 +552,7 @@ TEST(ServerLimitsTest, SigtermUnderLoadDeliversEveryAcceptedReplyByteExact) {
   }
   // Later connects are refused once the server has acted on the signal: it logs that it is
   // stopping and closes the listener on its loop's next turn. (The signal may still be waiting
-  // for the server's turn on a loaded machine when the sends above are done: 1 run in 45.)
+  // for the server's turn on a loaded machine when the sends above are done.)
   ASSERT_TRUE(server.process->WaitForStderr("stopping", absl::Seconds(5)))
       << server.process->stderr_text();
   bool refused = false;
