@@ -1,8 +1,8 @@
 // Writes the fuzzers' seed corpora: for the parsers, one file per case of the parser test tables
 // (first byte: the split seed, then the stream), skipping cases over 8 KiB to keep the committed
 // files small; for the sessions, the request cases again behind a second byte choosing the
-// session's options, plus pipelines long enough to reach the output budget; for Buffer, a few
-// operation sequences.
+// session's options, plus pipelines long enough to reach the output budget; for Buffer and
+// OutputQueue, a few operation sequences.
 //   bazel run //fuzz:gen_corpus -- $PWD/fuzz/corpus
 #include <cstdio>
 #include <filesystem>
@@ -99,5 +99,23 @@ int main(int argc, char** argv) {
     std::ofstream(dir / name, std::ios::binary) << bytes;
   }
   std::printf("buffer: %zu files\n", sequences.size());
+  // OutputQueue: operation bytes (see output_queue_fuzzer.cc): bytes and blocks interleaved, sent
+  // in small gathers, moved after a partial send, cleared and released.
+  const std::filesystem::path queue_dir = root / "output_queue";
+  std::filesystem::create_directories(queue_dir);
+  const std::vector<std::pair<std::string, std::string>> queue_sequences = {
+      {"bytes_blocks_sends",
+       std::string("\x00\x00\x10\x05\x00\x01\x00\xc0\x02\x00\x00\x20\x07\x01\x01"
+                   "\xf0\x30\x00\x01\x00\x02\x01\x30\x03\x01\x05\x00\x05",
+                   28)},
+      {"take_from_partial",
+       std::string("\x00\x01\x00\xc0\x01\x02\x02\x01\x04\xc0\x02\x00\x00\x08\x00"
+                   "\x30\x05\x01\x07\xf0\x40\x00\x03\x04",
+                   24)},
+  };
+  for (const auto& [name, bytes] : queue_sequences) {
+    std::ofstream(queue_dir / name, std::ios::binary) << bytes;
+  }
+  std::printf("output_queue: %zu files\n", queue_sequences.size());
   return 0;
 }
