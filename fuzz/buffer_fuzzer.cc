@@ -11,30 +11,19 @@
 #include <string_view>
 #include <utility>
 
+#include "fuzz/operation_input.h"
 #include "reactor/buffer.h"
 
 namespace {
 
-// Reads the operation stream; past its end every read gives 0.
-class Input {
- public:
-  Input(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool done() const { return at_ >= size_; }
-  uint8_t Byte() { return at_ < size_ ? data_[at_++] : 0; }
-  // A length: mostly small, sometimes up to 64 KiB, so growth and sliding both happen.
-  size_t Length() {
-    const uint8_t kind = Byte();
-    const size_t low = Byte();
-    if (kind < 192) return low % 64;
-    if (kind < 248) return low * 16 + Byte() % 16;
-    return (low << 8 | Byte()) % (64 * 1024 + 1);
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t at_ = 0;
-};
+// A length: mostly small, sometimes up to 64 KiB, so growth and sliding both happen.
+size_t Length(fuzz::OperationInput& in) {
+  const uint8_t kind = in.Byte();
+  const size_t low = in.Byte();
+  if (kind < 192) return low % 64;
+  if (kind < 248) return low * 16 + in.Byte() % 16;
+  return (low << 8 | in.Byte()) % (64 * 1024 + 1);
+}
 
 [[noreturn]] void Fail(const char* op, const std::string& what) {
   std::fprintf(stderr, "after %s: %s\n", op, what.c_str());
@@ -53,7 +42,7 @@ void Check(const reactor::Buffer& buffer, const std::string& model, const char* 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Input in(data, size);
+  fuzz::OperationInput in(data, size);
   reactor::Buffer buffer;
   std::string model;
   uint8_t fill = 0;  // bytes written are a running counter, so misplaced bytes show
@@ -65,14 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (!in.done()) {
     switch (in.Byte() % 7) {
       case 0: {
-        const std::string bytes = next_bytes(in.Length());
+        const std::string bytes = next_bytes(Length(in));
         buffer.Append(bytes);
         model += bytes;
         Check(buffer, model, "Append");
         break;
       }
       case 1: {
-        const size_t n = in.Length();
+        const size_t n = Length(in);
         const size_t k = n == 0 ? 0 : in.Byte() % (n + 1);
         char* room = buffer.PrepareWrite(n);
         if (buffer.capacity() - buffer.size() < n) Fail("PrepareWrite", "less room than asked");
@@ -85,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       }
       case 2: {
-        const size_t n = model.empty() ? 0 : in.Length() % (model.size() + 1);
+        const size_t n = model.empty() ? 0 : Length(in) % (model.size() + 1);
         buffer.Consume(n);
         model.erase(0, n);
         Check(buffer, model, "Consume");
@@ -118,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 6: {
         // Appending a view of the buffer's own bytes is not allowed (PrepareWrite may move
         // them); a copy is.
-        const std::string own(buffer.view().substr(0, in.Length()));
+        const std::string own(buffer.view().substr(0, Length(in)));
         buffer.Append(own);
         model += own;
         Check(buffer, model, "Append of its own bytes (copied)");

@@ -13,31 +13,21 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/operation_input.h"
 #include "reactor/output_queue.h"
 
 namespace {
 
 using reactor::OutputQueue;
 
-class Input {
- public:
-  Input(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool done() const { return at_ >= size_; }
-  uint8_t Byte() { return at_ < size_ ? data_[at_++] : 0; }
-  // A length: mostly small, sometimes around the copy threshold or a few times it.
-  size_t Length() {
-    const uint8_t kind = Byte();
-    const size_t low = Byte();
-    if (kind < 160) return low % 64;
-    if (kind < 224) return OutputQueue::kShareFromBytes - 2 + low % 4;
-    return (low << 8 | Byte()) % (3 * OutputQueue::kShareFromBytes + 1);
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t at_ = 0;
-};
+// A length: mostly small, sometimes around the copy threshold or a few times it.
+size_t Length(fuzz::OperationInput& in) {
+  const uint8_t kind = in.Byte();
+  const size_t low = in.Byte();
+  if (kind < 160) return low % 64;
+  if (kind < 224) return OutputQueue::kShareFromBytes - 2 + low % 4;
+  return (low << 8 | in.Byte()) % (3 * OutputQueue::kShareFromBytes + 1);
+}
 
 [[noreturn]] void Fail(const char* op, const std::string& what) {
   std::fprintf(stderr, "after %s: %s\n", op, what.c_str());
@@ -75,7 +65,7 @@ size_t CheckGather(const OutputQueue& queue, const std::string& model, size_t ma
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Input in(data, size);
+  fuzz::OperationInput in(data, size);
   OutputQueue queue;
   std::string model;
   std::vector<OutputQueue::Block> blocks;  // blocks already made, to be queued again
@@ -88,14 +78,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Queues copied bytes or a block, as the input says, on `target` and its model.
   auto append = [&](OutputQueue& target, std::string& target_model) {
     if (in.Byte() % 2 == 0) {
-      const std::string bytes = next_bytes(in.Length());
+      const std::string bytes = next_bytes(Length(in));
       target.bytes().Append(bytes);
       target_model += bytes;
       return;
     }
     const uint8_t pick = in.Byte();
     if (blocks.empty() || pick % 4 == 0) {
-      blocks.push_back(std::make_shared<const std::string>(next_bytes(in.Length())));
+      blocks.push_back(std::make_shared<const std::string>(next_bytes(Length(in))));
     }
     const OutputQueue::Block& block = blocks[pick % blocks.size()];
     target.AppendBlock(block);
@@ -110,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 1: {
         // A send: gathered into 1 to 8 pieces, of which the socket takes any prefix.
         const size_t covered = CheckGather(queue, model, 1 + in.Byte() % 8);
-        const size_t taken = covered == 0 ? 0 : in.Length() % (covered + 1);
+        const size_t taken = covered == 0 ? 0 : Length(in) % (covered + 1);
         queue.Consume(taken);
         model.erase(0, taken);
         Check(queue, model, "Consume");
@@ -121,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         OutputQueue scratch;
         std::string scratch_model;
         for (int i = in.Byte() % 4; i >= 0; --i) append(scratch, scratch_model);
-        const size_t sent = in.Length() % (scratch_model.size() + 1);
+        const size_t sent = Length(in) % (scratch_model.size() + 1);
         scratch.Consume(sent);
         scratch_model.erase(0, sent);
         queue.TakeFrom(scratch);
