@@ -1,7 +1,7 @@
 // The server is killed (SIGKILL) in the middle of a fixed-rate run with --reconnect and started
-// again on the same port: every connection is lost once, reopened once the server is back, and
-// the requests the outage owed stay owed: they are sent late on reconnect and their latency
-// counts from their intended time.
+// again on the same port: every connection is lost, reopened once the server is back, and the
+// requests the outage owed stay owed: they are sent late on reconnect and their latency counts
+// from their intended time.
 #include <csignal>
 #include <memory>
 #include <string>
@@ -38,7 +38,7 @@ std::unique_ptr<Subprocess> StartServer(uint16_t* port) {
   return server;
 }
 
-TEST(KillRestartTest, OutageIsOwedAndEveryConnectionIsLostAndReopenedOnce) {
+TEST(KillRestartTest, OutageIsOwedAndEveryConnectionIsLostAndReopened) {
   uint16_t port = 0;
   std::unique_ptr<Subprocess> server = StartServer(&port);
   ASSERT_NE(server, nullptr);
@@ -63,11 +63,14 @@ TEST(KillRestartTest, OutageIsOwedAndEveryConnectionIsLostAndReopenedOnce) {
   const Ledger& l = r.stats.ledger;
   const std::string summary = r.FormatSummary();
 
-  // One loss per connection: a wake-up booked before the loss must not lose it a second time.
-  EXPECT_LE(l.closed_by_peer + l.reset_by_peer + l.closed_malformed, uint64_t{kConnections})
-      << summary;
+  // Every connection was lost, and each loss ended a connection of its own: RunChecked saw the
+  // ledger balance (connected = the ways a connection ends), so a wake-up booked before a loss
+  // did not lose it a second time. A slot may still lose two: a dying process closes its
+  // connections before its listener, so a reconnect made in between is accepted by the kernel
+  // and then reset, a real connect and a real loss. Whatever it lost, every slot is open again
+  // at the end.
   EXPECT_GE(l.closed_by_peer + l.reset_by_peer, uint64_t{kConnections}) << summary;
-  EXPECT_EQ(l.connected, 2u * kConnections) << summary;
+  EXPECT_EQ(l.closed_at_end + l.cut_at_end, uint64_t{kConnections}) << summary;
   // A reconnect is counted only where a connect starts.
   EXPECT_EQ(l.reconnects, l.attempted - kConnections) << summary;
   for (const auto& [detail, n] : r.stats.errors_by_detail) {
