@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // pipelined GETs pass the output budget; bit 1: tiny parser limits).
   const uint64_t seed = data[0];
   server::HttpOptions options;
-  if (data[1] & 1) options.body = std::string(300 * 1024, 'x');
+  if (data[1] & 1) options.body = std::make_shared<const std::string>(300 * 1024, 'x');
   if (data[1] & 2) {
     options.max_request_line_bytes = 24;
     options.max_header_bytes = 48;

@@ -50,13 +50,10 @@ std::string_view HttpDateCache::Get() {
 
 HttpFactory::HttpFactory(const HttpOptions& options, std::function<time_t()> now,
                          reactor::ServerStats* stats)
-    : options_(options),
-      stats_(stats != nullptr ? stats : &own_stats_),
-      date_(std::move(now)),
-      body_(std::make_shared<const std::string>(options_.body)) {
+    : options_(options), stats_(stats != nullptr ? stats : &own_stats_), date_(std::move(now)) {
   ok_prefix_ = absl::StrCat("HTTP/1.1 200 OK\r\nServer: ", options_.server_name,
                             "\r\nContent-Type: ", options_.content_type,
-                            "\r\nContent-Length: ", options_.body.size(), "\r\nDate: ");
+                            "\r\nContent-Length: ", options_.body->size(), "\r\nDate: ");
 }
 
 std::unique_ptr<reactor::Protocol> HttpFactory::NewSession() {
@@ -76,7 +73,7 @@ void HttpFactory::AppendOk(reactor::Output& output, bool head, bool keep_alive, 
   AppendDate(bytes);
   bytes.Append(ConnectionLine(keep_alive, version_minor));
   bytes.Append("\r\n", 2);
-  if (!head) output.AppendBlock(body_);
+  if (!head) output.AppendBlock(options_.body);
 }
 
 void HttpFactory::AppendError(reactor::Buffer& output, int status) {

@@ -19,9 +19,11 @@
 namespace server {
 
 struct HttpOptions {
-  // The body every GET answers (HEAD: its headers only). Flags: --http_body=TEXT, or
-  // --http_body_bytes=N for N bytes of 'x' (main.cc builds the string).
-  std::string body = "Hello, World!\n";
+  // The body every GET answers (HEAD: its headers only); not null. Shared, never copied: every
+  // loop's factory and every response that sends it point at this one string, which may be
+  // 1 GiB. Flags: --http_body=TEXT, or --http_body_bytes=N for N bytes of 'x' (main.cc builds
+  // the string once).
+  std::shared_ptr<const std::string> body = std::make_shared<const std::string>("Hello, World!\n");
   std::string content_type = "text/plain";
   std::string server_name = "reactor";
   // Parser limits: request line (414), header section (431), request body (413).
@@ -103,8 +105,6 @@ class HttpFactory : public reactor::ProtocolFactory {
   // "HTTP/1.1 200 OK\r\nServer: ...\r\nContent-Type: ...\r\nContent-Length: N\r\nDate: ",
   // built once: a response is this, the date, a Connection line if needed, and the body.
   std::string ok_prefix_;
-  // options_.body, held once for every response that sends it.
-  const reactor::OutputQueue::Block body_;
 };
 
 }  // namespace server

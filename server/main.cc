@@ -147,12 +147,17 @@ std::unique_ptr<reactor::ProtocolFactory> MakeProtocol(const std::string& name,
   }
   if (name == "http") {
     server::HttpOptions options;
-    const int64_t body_bytes = absl::GetFlag(FLAGS_http_body_bytes);
-    if (body_bytes > (int64_t{1} << 30) || body_bytes < -1) {
-      FlagError("http_body_bytes", "must be 0 to 1073741824");
-    }
-    options.body = body_bytes >= 0 ? std::string(static_cast<size_t>(body_bytes), 'x')
-                                   : absl::GetFlag(FLAGS_http_body);
+    // Built once, by the first loop to ask, and shared by every loop's factory.
+    static const std::shared_ptr<const std::string> body = [] {
+      const int64_t body_bytes = absl::GetFlag(FLAGS_http_body_bytes);
+      if (body_bytes > (int64_t{1} << 30) || body_bytes < -1) {
+        FlagError("http_body_bytes", "must be 0 to 1073741824");
+      }
+      return std::make_shared<const std::string>(
+          body_bytes >= 0 ? std::string(static_cast<size_t>(body_bytes), 'x')
+                          : absl::GetFlag(FLAGS_http_body));
+    }();
+    options.body = body;
     return std::make_unique<server::HttpFactory>(options, nullptr, loop_stats);
   }
   FlagError("protocol", "must be one of echo, resp, http (got '" + name + "')");

@@ -422,6 +422,36 @@ TEST(ServerLimitsTest, MemoryOfHugeRequestsReturnsOnceTheyAreAnswered) {
   StopAndExpectExitZero(server);
 }
 
+// --http_body_bytes: the body is built once and shared by every loop's factory and every
+// response, so a 64 MiB body costs 64 MiB of resident memory with two loops and after a GET (it
+// cost four copies: one per loop's options and one per loop's shared block).
+TEST(ServerLimitsTest, AnHttpBodyIsHeldOnceWhateverTheLoopsAndResponses) {
+  constexpr long kBodyKib = 64 * 1024;
+  RunningServer empty =
+      StartServer({"--protocol=http", "--loops=2", "--http_body_bytes=0"}, NoQuarantineEnv());
+  RunningServer large = StartServer(
+      {"--protocol=http", "--loops=2", absl::StrCat("--http_body_bytes=", kBodyKib * 1024)},
+      NoQuarantineEnv());
+  ASSERT_NE(empty.port, 0);
+  ASSERT_NE(large.port, 0);
+  const long without_body = ResidentKib(empty.process->pid());
+  ASSERT_GT(without_body, 0);
+  const int fd = ConnectLoopback(large.port);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(WriteAll(fd, kHttp.request, absl::Seconds(5)));
+  const std::string reply = ReadReply(kHttp, fd, absl::Seconds(20));
+  ASSERT_TRUE(IsGoodReply(kHttp, reply)) << reply.substr(0, 200);
+  const size_t head_size = reply.find("\r\n\r\n") + 4;
+  EXPECT_EQ(reply.size() - head_size, size_t{kBodyKib} * 1024);
+  const long body_cost = ResidentKib(large.process->pid()) - without_body;
+  // At least the body (the flag was honoured), and less than a second copy of it.
+  EXPECT_GE(body_cost, kBodyKib * 9 / 10);
+  EXPECT_LT(body_cost, kBodyKib * 3 / 2) << "the body is held more than once";
+  close(fd);
+  StopAndExpectExitZero(large);
+  StopAndExpectExitZero(empty);
+}
+
 // Fault 2: a million pipelined PINGs in 4 KiB writes that never end on a request boundary, paced
 // to take longer than --request_timeout=2s. Every one is answered: the deadline is per request.
 TEST(ServerLimitsTest, PipelinedLoadOutlivesAShortRequestTimeout) {

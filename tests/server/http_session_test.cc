@@ -155,7 +155,7 @@ TEST(HttpDateCacheTest, FormatsOncePerSecond) {
 
 TEST(HttpOptionsTest, BodyOfNBytes) {
   HttpOptions options;
-  options.body = std::string(1000, 'x');
+  options.body = std::make_shared<const std::string>(1000, 'x');
   HttpFactory factory(options, [] { return kFixedTime; });
   SessionDriver d(factory.NewSession());
   const std::string out = d.Feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -167,7 +167,7 @@ TEST(HttpOptionsTest, BodyOfNBytes) {
 // headers only: the body is one shared block, sent from where it is.
 TEST(HttpOptionsTest, ALargeBodyIsSharedNotCopiedIntoEveryResponse) {
   HttpOptions options;
-  options.body = std::string(1 << 20, 'x');
+  options.body = std::make_shared<const std::string>(1 << 20, 'x');
   HttpFactory factory(options, [] { return kFixedTime; });
   SessionDriver d(factory.NewSession(), /*output_budget=*/SIZE_MAX);
   std::string requests;
@@ -176,7 +176,7 @@ TEST(HttpOptionsTest, ALargeBodyIsSharedNotCopiedIntoEveryResponse) {
   const std::string reply =
       "HTTP/1.1 200 OK\r\nServer: reactor\r\nContent-Type: text/plain\r\n"
       "Content-Length: 1048576\r\nDate: " +
-      std::string(kDate) + "\r\n\r\n" + options.body;
+      std::string(kDate) + "\r\n\r\n" + *options.body;
   ASSERT_EQ(out.size(), 64 * reply.size());
   for (int i = 0; i < 64; ++i) {
     ASSERT_EQ(out.compare(i * reply.size(), reply.size(), reply), 0) << "response " << i;
@@ -191,14 +191,14 @@ class HttpOutputBudgetTest : public ::testing::Test {
  protected:
   HttpOutputBudgetTest() {
     HttpOptions options;
-    options.body = std::string(1 << 20, 'x');
+    options.body = std::make_shared<const std::string>(1 << 20, 'x');
     factory_ = std::make_unique<HttpFactory>(options, [] { return kFixedTime; });
     const std::string head =
         "HTTP/1.1 200 OK\r\nServer: reactor\r\nContent-Type: text/plain\r\n"
         "Content-Length: 1048576\r\nDate: " +
         std::string(kDate) + "\r\n\r\n";
     head_reply_ = head;
-    get_reply_ = head + options.body;
+    get_reply_ = head + *options.body;
     not_allowed_ = NotAllowed();
     size_t bytes = 0;
     for (int i = 0; bytes < 64 * 1024; ++i) {
