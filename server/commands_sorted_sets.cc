@@ -1,15 +1,22 @@
-// Sorted-set commands: ZADD ZREM ZSCORE ZCARD ZRANGE (by rank) ZPOPMIN ZPOPMAX.
+// Sorted-set commands: ZADD ZREM ZSCORE ZCARD ZCOUNT ZLEXCOUNT, ZRANGE (by rank, score or
+// member, either way) with its older forms ZREVRANGE Z[REV]RANGEBYSCORE Z[REV]RANGEBYLEX, and
+// ZPOPMIN ZPOPMAX.
 #include <cmath>
+#include <cstdlib>
 #include <iterator>
 #include <string>
 #include <vector>
 
+#include "keyspace/sorted_set_range.h"
 #include "protocol/ascii.h"
 #include "server/command.h"
 
 namespace server {
 namespace {
 
+using keyspace::LexBound;
+using keyspace::LexRange;
+using keyspace::ScoreRange;
 using keyspace::SortedSet;
 using keyspace::Type;
 using keyspace::Value;
@@ -141,60 +148,78 @@ void ZCard(CommandContext& c, Args argv) {
   AppendInteger(c.out, value == nullptr ? 0 : static_cast<int64_t>(value->sorted_set().size()));
 }
 
-// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], options
-// checked as Redis 7.0 does; ranges by rank are served (BYSCORE/BYLEX are refused by name).
-void ZRange(CommandContext& c, Args argv) {
-  bool withscores = false, reverse = false, by_score = false, by_lex = false;
-  bool has_limit = false;
-  for (size_t j = 4; j < argv.size(); ++j) {
-    const size_t left = argv.size() - j - 1;
-    if (EqualsIgnoreCase(argv[j], "withscores")) {
-      withscores = true;
-    } else if (EqualsIgnoreCase(argv[j], "limit") && left >= 2) {
-      std::optional<int64_t> offset = IntegerArg(c, argv[j + 1]);
-      if (!offset) return;
-      std::optional<int64_t> limit = IntegerArg(c, argv[j + 2]);
-      if (!limit) return;
-      has_limit = *limit != -1;
-      j += 2;
-    } else if (!reverse && EqualsIgnoreCase(argv[j], "rev")) {
-      reverse = true;
-    } else if (!by_score && !by_lex && EqualsIgnoreCase(argv[j], "bylex")) {
-      by_lex = true;
-    } else if (!by_score && !by_lex && EqualsIgnoreCase(argv[j], "byscore")) {
-      by_score = true;
-    } else {
-      AppendSyntaxError(c.out);
-      return;
-    }
+// A score bound as Redis's zslParseRange reads it: "(" makes it exclusive, and the rest goes to
+// strtod whole (so leading spaces, hex and an empty rest are accepted, NaN is not).
+bool ParseScoreBound(std::string_view text, double* value, bool* exclusive) {
+  *exclusive = !text.empty() && text[0] == '(';
+  const std::string terminated(text.substr(*exclusive ? 1 : 0));
+  char* end = nullptr;
+  *value = std::strtod(terminated.c_str(), &end);
+  return *end == '\0' && !std::isnan(*value);
+}
+
+// A member bound as Redis's zslParseLexRangeItem reads it: "[m" inclusive, "(m" exclusive, "-"
+// and "+" below and above every member.
+bool ParseLexBound(std::string_view text, LexBound* bound) {
+  if (text.empty()) return false;
+  // Redis reads its NUL-terminated copy: "+" or "-" followed by a NUL byte is "+" or "-".
+  const bool alone = text.size() == 1 || text[1] == '\0';
+  bound->member.clear();
+  switch (text[0]) {
+    case '-':
+      bound->kind = LexBound::Kind::kBelowAll;
+      bound->exclusive = true;
+      return alone;
+    case '+':
+      bound->kind = LexBound::Kind::kAboveAll;
+      bound->exclusive = true;
+      return alone;
+    case '(':
+    case '[':
+      bound->kind = LexBound::Kind::kMember;
+      bound->exclusive = text[0] == '(';
+      bound->member.assign(text.substr(1));
+      return true;
+    default:
+      return false;
   }
-  if (has_limit && !by_score && !by_lex) {
-    AppendError(c.out,
-                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or "
-                "BYLEX");
-    return;
-  }
-  if (withscores && by_lex) {
-    AppendError(c.out, "ERR syntax error, WITHSCORES not supported in combination with BYLEX");
-    return;
-  }
-  if (by_score || by_lex) {
-    AppendError(c.out, "ERR ZRANGE BYSCORE and BYLEX are not supported by this server");
-    return;
-  }
-  std::optional<int64_t> start = IntegerArg(c, argv[2]);
-  if (!start) return;
-  std::optional<int64_t> end = IntegerArg(c, argv[3]);
-  if (!end) return;
-  Value* value;
-  if (!FindTyped(c, argv[1], Type::kSortedSet, &value)) return;
-  if (value == nullptr) {
-    AppendArrayHeader(c.out, 0);
-    return;
-  }
-  const SortedSet::Order& order = value->sorted_set().order();
+}
+
+bool ParseScoreRange(std::string_view min, std::string_view max, ScoreRange* range) {
+  return ParseScoreBound(min, &range->min, &range->min_exclusive) &&
+         ParseScoreBound(max, &range->max, &range->max_exclusive);
+}
+
+bool ParseLexRange(std::string_view min, std::string_view max, LexRange* range) {
+  return ParseLexBound(min, &range->min) && ParseLexBound(max, &range->max);
+}
+
+constexpr std::string_view kNotAFloat = "ERR min or max is not a float";
+constexpr std::string_view kNotALexItem = "ERR min or max not valid string range item";
+
+enum class RangeBy { kChosenByOptions, kRank, kScore, kLex };
+enum class Direction { kChosenByOptions, kForward, kReverse };
+
+void AppendEntry(CommandContext& c, const keyspace::SortedSetEntry& entry, bool withscores) {
+  AppendBulk(c.out, entry.second);
+  if (withscores) AppendDouble(c.out, entry.first);
+}
+
+// Replies with the entries of `range` (counted first: the array header comes before them).
+template <typename Range>
+void AppendRange(CommandContext& c, const SortedSet::Order& order, const Range& range, bool reverse,
+                 int64_t offset, int64_t limit, bool withscores) {
+  const size_t count = keyspace::VisitRange(order, range, reverse, offset, limit,
+                                            [](const keyspace::SortedSetEntry&) {});
+  AppendArrayHeader(c.out, withscores ? 2 * count : count);
+  keyspace::VisitRange(order, range, reverse, offset, limit,
+                       [&](const keyspace::SortedSetEntry& e) { AppendEntry(c, e, withscores); });
+}
+
+void AppendRankRange(CommandContext& c, const SortedSet::Order& order, int64_t start, int64_t end,
+                     bool reverse, bool withscores) {
   const std::optional<std::pair<int64_t, int64_t>> range =
-      RankRange(*start, *end, static_cast<int64_t>(order.size()));
+      RankRange(start, end, static_cast<int64_t>(order.size()));
   if (!range) {
     AppendArrayHeader(c.out, 0);
     return;
@@ -202,20 +227,157 @@ void ZRange(CommandContext& c, Args argv) {
   const int64_t first = range->first;
   const int64_t count = range->second - range->first + 1;
   AppendArrayHeader(c.out, static_cast<size_t>(withscores ? 2 * count : count));
-  auto emit = [&](const std::pair<double, std::string>& entry) {
-    AppendBulk(c.out, entry.second);
-    if (withscores) AppendDouble(c.out, entry.first);
-  };
   // The btree has no rank index: walk from the nearer end.
   if (!reverse) {
     auto it = order.begin();
     std::advance(it, first);
-    for (int64_t i = 0; i < count; ++i, ++it) emit(*it);
+    for (int64_t i = 0; i < count; ++i, ++it) AppendEntry(c, *it, withscores);
   } else {
     auto it = order.rbegin();
     std::advance(it, first);
-    for (int64_t i = 0; i < count; ++i, ++it) emit(*it);
+    for (int64_t i = 0; i < count; ++i, ++it) AppendEntry(c, *it, withscores);
   }
+}
+
+// ZRANGE key min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES] and the commands
+// that fix its kind or direction (ZRANGEBYSCORE, ZREVRANGE, ...), checked in Redis 7.0's
+// order: options, their conflicts, the range, then the key. Reversed score and member ranges
+// are given max first.
+void ZRangeGeneric(CommandContext& c, Args argv, RangeBy by, Direction direction) {
+  bool withscores = false;
+  int64_t offset = 0, limit = -1;
+  for (size_t j = 4; j < argv.size(); ++j) {
+    const size_t left = argv.size() - j - 1;
+    if (EqualsIgnoreCase(argv[j], "withscores")) {
+      withscores = true;
+    } else if (EqualsIgnoreCase(argv[j], "limit") && left >= 2) {
+      std::optional<int64_t> parsed_offset = IntegerArg(c, argv[j + 1]);
+      if (!parsed_offset) return;
+      std::optional<int64_t> parsed_limit = IntegerArg(c, argv[j + 2]);
+      if (!parsed_limit) return;
+      offset = *parsed_offset;
+      limit = *parsed_limit;
+      j += 2;
+    } else if (direction == Direction::kChosenByOptions && EqualsIgnoreCase(argv[j], "rev")) {
+      direction = Direction::kReverse;
+    } else if (by == RangeBy::kChosenByOptions && EqualsIgnoreCase(argv[j], "bylex")) {
+      by = RangeBy::kLex;
+    } else if (by == RangeBy::kChosenByOptions && EqualsIgnoreCase(argv[j], "byscore")) {
+      by = RangeBy::kScore;
+    } else {
+      AppendSyntaxError(c.out);
+      return;
+    }
+  }
+  if (by == RangeBy::kChosenByOptions) by = RangeBy::kRank;
+  const bool reverse = direction == Direction::kReverse;
+  if (limit != -1 && by == RangeBy::kRank) {
+    AppendError(c.out,
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or "
+                "BYLEX");
+    return;
+  }
+  if (withscores && by == RangeBy::kLex) {
+    AppendError(c.out, "ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+    return;
+  }
+  const std::string_view low = reverse && by != RangeBy::kRank ? argv[3] : argv[2];
+  const std::string_view high = reverse && by != RangeBy::kRank ? argv[2] : argv[3];
+  int64_t start = 0, end = 0;
+  ScoreRange scores;
+  LexRange members;
+  switch (by) {
+    case RangeBy::kChosenByOptions:
+    case RangeBy::kRank: {
+      std::optional<int64_t> parsed_start = IntegerArg(c, low);
+      if (!parsed_start) return;
+      std::optional<int64_t> parsed_end = IntegerArg(c, high);
+      if (!parsed_end) return;
+      start = *parsed_start;
+      end = *parsed_end;
+      break;
+    }
+    case RangeBy::kScore:
+      if (!ParseScoreRange(low, high, &scores)) {
+        AppendError(c.out, kNotAFloat);
+        return;
+      }
+      break;
+    case RangeBy::kLex:
+      if (!ParseLexRange(low, high, &members)) {
+        AppendError(c.out, kNotALexItem);
+        return;
+      }
+      break;
+  }
+  Value* value;
+  if (!FindTyped(c, argv[1], Type::kSortedSet, &value)) return;
+  if (value == nullptr) {
+    AppendArrayHeader(c.out, 0);
+    return;
+  }
+  const SortedSet::Order& order = value->sorted_set().order();
+  switch (by) {
+    case RangeBy::kChosenByOptions:
+    case RangeBy::kRank:
+      AppendRankRange(c, order, start, end, reverse, withscores);
+      break;
+    case RangeBy::kScore:
+      AppendRange(c, order, scores, reverse, offset, limit, withscores);
+      break;
+    case RangeBy::kLex:
+      AppendRange(c, order, members, reverse, offset, limit, /*withscores=*/false);
+      break;
+  }
+}
+
+void ZRange(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kChosenByOptions, Direction::kChosenByOptions);
+}
+void ZRevRange(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kRank, Direction::kReverse);
+}
+void ZRangeByScore(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kScore, Direction::kForward);
+}
+void ZRevRangeByScore(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kScore, Direction::kReverse);
+}
+void ZRangeByLex(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kLex, Direction::kForward);
+}
+void ZRevRangeByLex(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, RangeBy::kLex, Direction::kReverse);
+}
+
+// ZCOUNT key min max / ZLEXCOUNT key min max: the range first, then the key (missing: 0).
+template <typename Range>
+void CountRange(CommandContext& c, Args argv, bool parsed, std::string_view parse_error,
+                const Range& range) {
+  if (!parsed) {
+    AppendError(c.out, parse_error);
+    return;
+  }
+  Value* value;
+  if (!FindTyped(c, argv[1], Type::kSortedSet, &value)) return;
+  size_t count = 0;
+  if (value != nullptr) {
+    count = keyspace::VisitRange(value->sorted_set().order(), range, /*reverse=*/false, 0, -1,
+                                 [](const keyspace::SortedSetEntry&) {});
+  }
+  AppendInteger(c.out, static_cast<int64_t>(count));
+}
+
+void ZCount(CommandContext& c, Args argv) {
+  ScoreRange range;
+  const bool parsed = ParseScoreRange(argv[2], argv[3], &range);
+  CountRange(c, argv, parsed, kNotAFloat, range);
+}
+
+void ZLexCount(CommandContext& c, Args argv) {
+  LexRange range;
+  const bool parsed = ParseLexRange(argv[2], argv[3], &range);
+  CountRange(c, argv, parsed, kNotALexItem, range);
 }
 
 void ZPop(CommandContext& c, Args argv, bool min) {
@@ -250,8 +412,19 @@ void ZPopMin(CommandContext& c, Args argv) { ZPop(c, argv, true); }
 void ZPopMax(CommandContext& c, Args argv) { ZPop(c, argv, false); }
 
 constexpr Command kCommands[] = {
-    {"zadd", -4, true, ZAdd},        {"zrem", -3, false, ZRem},     {"zscore", 3, false, ZScore},
-    {"zcard", 2, false, ZCard},      {"zrange", -4, false, ZRange}, {"zpopmin", -2, false, ZPopMin},
+    {"zadd", -4, true, ZAdd},
+    {"zrem", -3, false, ZRem},
+    {"zscore", 3, false, ZScore},
+    {"zcard", 2, false, ZCard},
+    {"zcount", 4, false, ZCount},
+    {"zlexcount", 4, false, ZLexCount},
+    {"zrange", -4, false, ZRange},
+    {"zrevrange", -4, false, ZRevRange},
+    {"zrangebyscore", -4, false, ZRangeByScore},
+    {"zrevrangebyscore", -4, false, ZRevRangeByScore},
+    {"zrangebylex", -4, false, ZRangeByLex},
+    {"zrevrangebylex", -4, false, ZRevRangeByLex},
+    {"zpopmin", -2, false, ZPopMin},
     {"zpopmax", -2, false, ZPopMax},
 };
 
