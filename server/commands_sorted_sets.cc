@@ -331,23 +331,10 @@ void ZRangeGeneric(CommandContext& c, Args argv, RangeBy by, Direction direction
   }
 }
 
-void ZRange(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kChosenByOptions, Direction::kChosenByOptions);
-}
-void ZRevRange(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kRank, Direction::kReverse);
-}
-void ZRangeByScore(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kScore, Direction::kForward);
-}
-void ZRevRangeByScore(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kScore, Direction::kReverse);
-}
-void ZRangeByLex(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kLex, Direction::kForward);
-}
-void ZRevRangeByLex(CommandContext& c, Args argv) {
-  ZRangeGeneric(c, argv, RangeBy::kLex, Direction::kReverse);
+// ZRANGE, or one of its older forms, which fix the kind of range or the direction.
+template <RangeBy by, Direction direction>
+void ZRangeAs(CommandContext& c, Args argv) {
+  ZRangeGeneric(c, argv, by, direction);
 }
 
 // ZCOUNT key min max / ZLEXCOUNT key min max: the range first, then the key (missing: 0).
@@ -418,12 +405,12 @@ constexpr Command kCommands[] = {
     {"zcard", 2, false, ZCard},
     {"zcount", 4, false, ZCount},
     {"zlexcount", 4, false, ZLexCount},
-    {"zrange", -4, false, ZRange},
-    {"zrevrange", -4, false, ZRevRange},
-    {"zrangebyscore", -4, false, ZRangeByScore},
-    {"zrevrangebyscore", -4, false, ZRevRangeByScore},
-    {"zrangebylex", -4, false, ZRangeByLex},
-    {"zrevrangebylex", -4, false, ZRevRangeByLex},
+    {"zrange", -4, false, ZRangeAs<RangeBy::kChosenByOptions, Direction::kChosenByOptions>},
+    {"zrevrange", -4, false, ZRangeAs<RangeBy::kRank, Direction::kReverse>},
+    {"zrangebyscore", -4, false, ZRangeAs<RangeBy::kScore, Direction::kForward>},
+    {"zrevrangebyscore", -4, false, ZRangeAs<RangeBy::kScore, Direction::kReverse>},
+    {"zrangebylex", -4, false, ZRangeAs<RangeBy::kLex, Direction::kForward>},
+    {"zrevrangebylex", -4, false, ZRangeAs<RangeBy::kLex, Direction::kReverse>},
     {"zpopmin", -2, false, ZPopMin},
     {"zpopmax", -2, false, ZPopMax},
 };
