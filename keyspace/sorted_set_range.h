@@ -14,7 +14,7 @@
 
 namespace keyspace {
 
-using SortedSetEntry = std::pair<double, std::string>;
+using SortedSetEntry = SortedSet::Order::value_type;
 
 // min <= score <= max, either end exclusive. Never NaN.
 struct ScoreRange {

@@ -36,9 +36,8 @@ std::optional<std::pair<int64_t, int64_t>> RankRange(int64_t start, int64_t end,
   return std::make_pair(start, end);
 }
 
-std::optional<double> ParseDouble(std::string_view text) {
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  // strtod needs a terminated string; scores are short, so the copy stays on the stack.
+double Strtod(std::string_view text, size_t* parsed, bool* out_of_range) {
+  // strtod needs a terminated string; numbers are short, so the copy stays on the stack.
   char small[64];
   std::string large;
   const char* start;
@@ -53,8 +52,18 @@ std::optional<double> ParseDouble(std::string_view text) {
   errno = 0;
   char* end = nullptr;
   const double value = std::strtod(start, &end);
-  if (static_cast<size_t>(end - start) != text.size() || std::isnan(value) ||
-      (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL || value == 0))) {
+  *parsed = static_cast<size_t>(end - start);
+  *out_of_range = errno == ERANGE;
+  return value;
+}
+
+std::optional<double> ParseDouble(std::string_view text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  size_t parsed;
+  bool out_of_range;
+  const double value = Strtod(text, &parsed, &out_of_range);
+  if (parsed != text.size() || std::isnan(value) ||
+      (out_of_range && (value == HUGE_VAL || value == -HUGE_VAL || value == 0))) {
     return std::nullopt;
   }
   return value;

@@ -57,6 +57,9 @@ std::optional<int64_t> PositiveCountArg(CommandContext& context, std::string_vie
 // Redis's rank range [start, end] over `length` elements (LRANGE, ZRANGE): negative ranks count
 // from the end, the range is clipped to the elements; nullopt when it holds none.
 std::optional<std::pair<int64_t, int64_t>> RankRange(int64_t start, int64_t end, int64_t length);
+// C's strtod over `text` as if it were NUL-terminated: the value, how many bytes it read into
+// *parsed, and whether it set ERANGE.
+double Strtod(std::string_view text, size_t* parsed, bool* out_of_range);
 // `text` as a double as Redis's string2d reads it (strtod, whole string, no NaN, no leading
 // space), or nullopt.
 std::optional<double> ParseDouble(std::string_view text);

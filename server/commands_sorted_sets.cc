@@ -2,7 +2,6 @@
 // member, either way) with its older forms ZREVRANGE Z[REV]RANGEBYSCORE Z[REV]RANGEBYLEX, and
 // ZPOPMIN ZPOPMAX.
 #include <cmath>
-#include <cstdlib>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -152,10 +151,13 @@ void ZCard(CommandContext& c, Args argv) {
 // strtod whole (so leading spaces, hex and an empty rest are accepted, NaN is not).
 bool ParseScoreBound(std::string_view text, double* value, bool* exclusive) {
   *exclusive = !text.empty() && text[0] == '(';
-  const std::string terminated(text.substr(*exclusive ? 1 : 0));
-  char* end = nullptr;
-  *value = std::strtod(terminated.c_str(), &end);
-  return *end == '\0' && !std::isnan(*value);
+  const std::string_view number = text.substr(*exclusive ? 1 : 0);
+  size_t parsed;
+  bool out_of_range;  // allowed: 1e400 is +inf here
+  *value = Strtod(number, &parsed, &out_of_range);
+  // Redis checks that strtod stopped at its copy's NUL: the end, or a NUL byte inside.
+  const bool whole = parsed == number.size() || number[parsed] == '\0';
+  return whole && !std::isnan(*value);
 }
 
 // A member bound as Redis's zslParseLexRangeItem reads it: "[m" inclusive, "(m" exclusive, "-"
@@ -185,17 +187,22 @@ bool ParseLexBound(std::string_view text, LexBound* bound) {
   }
 }
 
-bool ParseScoreRange(std::string_view min, std::string_view max, ScoreRange* range) {
-  return ParseScoreBound(min, &range->min, &range->min_exclusive) &&
-         ParseScoreBound(max, &range->max, &range->max_exclusive);
+// Parses a range from its two bounds, or replies with Redis's error for the kind and returns
+// false.
+bool ParseRange(CommandContext& c, std::string_view min, std::string_view max, ScoreRange* range) {
+  if (ParseScoreBound(min, &range->min, &range->min_exclusive) &&
+      ParseScoreBound(max, &range->max, &range->max_exclusive)) {
+    return true;
+  }
+  AppendError(c.out, "ERR min or max is not a float");
+  return false;
 }
 
-bool ParseLexRange(std::string_view min, std::string_view max, LexRange* range) {
-  return ParseLexBound(min, &range->min) && ParseLexBound(max, &range->max);
+bool ParseRange(CommandContext& c, std::string_view min, std::string_view max, LexRange* range) {
+  if (ParseLexBound(min, &range->min) && ParseLexBound(max, &range->max)) return true;
+  AppendError(c.out, "ERR min or max not valid string range item");
+  return false;
 }
-
-constexpr std::string_view kNotAFloat = "ERR min or max is not a float";
-constexpr std::string_view kNotALexItem = "ERR min or max not valid string range item";
 
 enum class RangeBy { kChosenByOptions, kRank, kScore, kLex };
 enum class Direction { kChosenByOptions, kForward, kReverse };
@@ -298,16 +305,10 @@ void ZRangeGeneric(CommandContext& c, Args argv, RangeBy by, Direction direction
       break;
     }
     case RangeBy::kScore:
-      if (!ParseScoreRange(low, high, &scores)) {
-        AppendError(c.out, kNotAFloat);
-        return;
-      }
+      if (!ParseRange(c, low, high, &scores)) return;
       break;
     case RangeBy::kLex:
-      if (!ParseLexRange(low, high, &members)) {
-        AppendError(c.out, kNotALexItem);
-        return;
-      }
+      if (!ParseRange(c, low, high, &members)) return;
       break;
   }
   Value* value;
@@ -339,12 +340,9 @@ void ZRangeAs(CommandContext& c, Args argv) {
 
 // ZCOUNT key min max / ZLEXCOUNT key min max: the range first, then the key (missing: 0).
 template <typename Range>
-void CountRange(CommandContext& c, Args argv, bool parsed, std::string_view parse_error,
-                const Range& range) {
-  if (!parsed) {
-    AppendError(c.out, parse_error);
-    return;
-  }
+void CountRange(CommandContext& c, Args argv) {
+  Range range;
+  if (!ParseRange(c, argv[2], argv[3], &range)) return;
   Value* value;
   if (!FindTyped(c, argv[1], Type::kSortedSet, &value)) return;
   size_t count = 0;
@@ -353,18 +351,6 @@ void CountRange(CommandContext& c, Args argv, bool parsed, std::string_view pars
                                  [](const keyspace::SortedSetEntry&) {});
   }
   AppendInteger(c.out, static_cast<int64_t>(count));
-}
-
-void ZCount(CommandContext& c, Args argv) {
-  ScoreRange range;
-  const bool parsed = ParseScoreRange(argv[2], argv[3], &range);
-  CountRange(c, argv, parsed, kNotAFloat, range);
-}
-
-void ZLexCount(CommandContext& c, Args argv) {
-  LexRange range;
-  const bool parsed = ParseLexRange(argv[2], argv[3], &range);
-  CountRange(c, argv, parsed, kNotALexItem, range);
 }
 
 void ZPop(CommandContext& c, Args argv, bool min) {
@@ -403,8 +389,8 @@ constexpr Command kCommands[] = {
     {"zrem", -3, false, ZRem},
     {"zscore", 3, false, ZScore},
     {"zcard", 2, false, ZCard},
-    {"zcount", 4, false, ZCount},
-    {"zlexcount", 4, false, ZLexCount},
+    {"zcount", 4, false, CountRange<ScoreRange>},
+    {"zlexcount", 4, false, CountRange<LexRange>},
     {"zrange", -4, false, ZRangeAs<RangeBy::kChosenByOptions, Direction::kChosenByOptions>},
     {"zrevrange", -4, false, ZRangeAs<RangeBy::kRank, Direction::kReverse>},
     {"zrangebyscore", -4, false, ZRangeAs<RangeBy::kScore, Direction::kForward>},
